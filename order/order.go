@@ -1,0 +1,274 @@
+// Package order defines the canonical purchase order that every intake
+// channel produces and every later stage consumes, and its JSON form, which
+// is a public contract (see DESIGN.md, "Interfaces that others depend on").
+package order
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Function is what a document asks for: a new order, a change to one, a
+// cancellation or a full replacement. See UN/EDIFACT BGM data element 1225.
+type Function string
+
+const (
+	FunctionOriginal     Function = "original"     // BGM 1225 = 9
+	FunctionChange       Function = "change"       // BGM 1225 = 4, or ORDCHG
+	FunctionCancellation Function = "cancellation" // BGM 1225 = 1
+	FunctionReplace      Function = "replace"      // BGM 1225 = 5
+)
+
+// Valid reports whether f is one of the defined functions.
+func (f Function) Valid() bool {
+	switch f {
+	case FunctionOriginal, FunctionChange, FunctionCancellation, FunctionReplace:
+		return true
+	}
+	return false
+}
+
+// Sender kinds: how the sender of a document is identified.
+const (
+	SenderEDI    = "edi"    // UNB interchange sender id (with qualifier)
+	SenderGLN    = "gln"    // a GLN from the document
+	SenderEmail  = "email"  // the From address of a mail
+	SenderUser   = "user"   // the desk user who uploaded the file
+	SenderAPI    = "api"    // an API client
+	SenderFolder = "folder" // a file dropped into a watched folder
+)
+
+// Sender identifies who sent a document, as far as the channel can tell.
+type Sender struct {
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
+	// Qualifier is the EDIFACT identification code qualifier (UNB 0007),
+	// e.g. "14" for a GLN; empty elsewhere.
+	Qualifier string `json:"qualifier,omitempty"`
+	// Verified reports that the channel authenticated the sender (a DKIM/SPF
+	// aligned mail, a logged-in user, an API key). Unverified senders are
+	// never auto-approved.
+	Verified bool `json:"verified,omitempty"`
+}
+
+// Party is a buyer, ship-to, invoicee or supplier. See EDIFACT NAD.
+type Party struct {
+	GLN string `json:"gln,omitempty"`
+	// ID is a party id in another code list (CodeList names it, e.g. "92"
+	// assigned by buyer, "91" assigned by supplier).
+	ID       string `json:"id,omitempty"`
+	CodeList string `json:"code_list,omitempty"`
+	Name     string `json:"name,omitempty"`
+	Address  string `json:"address,omitempty"`
+	City     string `json:"city,omitempty"`
+	Postcode string `json:"postcode,omitempty"`
+	Country  string `json:"country,omitempty"`
+}
+
+// IsZero reports whether nothing is known of the party.
+func (p *Party) IsZero() bool { return p == nil || *p == Party{} }
+
+// Reference is a document reference (EDIFACT RFF), e.g. ON order number,
+// CT contract, VN supplier's order number.
+type Reference struct {
+	Qualifier string `json:"qualifier"`
+	Value     string `json:"value"`
+	Date      Date   `json:"date,omitzero"`
+}
+
+// Envelope records where an EDI message came from inside its interchange.
+type Envelope struct {
+	Syntax           string `json:"syntax,omitempty"` // e.g. UNOC:3
+	InterchangeRef   string `json:"interchange_ref,omitempty"`
+	InterchangeFrom  string `json:"interchange_from,omitempty"`
+	InterchangeTo    string `json:"interchange_to,omitempty"`
+	GroupRef         string `json:"group_ref,omitempty"`
+	MessageRef       string `json:"message_ref,omitempty"`
+	MessageType      string `json:"message_type,omitempty"`    // ORDERS, ORDCHG
+	MessageVersion   string `json:"message_version,omitempty"` // D:96A:UN:EAN008
+	AssociationCode  string `json:"association_code,omitempty"`
+	MessageIndex     int    `json:"message_index,omitempty"` // 1-based within the file
+	TestIndicator    bool   `json:"test,omitempty"`
+	PreparationStamp string `json:"prepared,omitempty"`
+}
+
+// Amount is a monetary amount with its qualifier (EDIFACT MOA 5025).
+type Amount struct {
+	Qualifier string  `json:"qualifier"`
+	Value     Decimal `json:"value"`
+	Currency  string  `json:"currency,omitempty"`
+}
+
+// PurchaseOrder is the canonical order every parser produces.
+type PurchaseOrder struct {
+	Format         string      `json:"format"` // edifact, email, xlsx, csv, text
+	PONumber       string      `json:"po_number"`
+	Function       Function    `json:"function"`
+	OrderDate      Date        `json:"order_date,omitzero"`
+	DeliveryDate   Date        `json:"delivery_date,omitzero"`
+	Currency       string      `json:"currency,omitempty"`
+	CustomerNumber string      `json:"customer_number,omitempty"`
+	Sender         Sender      `json:"sender"`
+	Buyer          *Party      `json:"buyer,omitempty"`
+	ShipTo         *Party      `json:"ship_to,omitempty"`
+	Invoicee       *Party      `json:"invoicee,omitempty"`
+	Supplier       *Party      `json:"supplier,omitempty"`
+	References     []Reference `json:"references,omitempty"`
+	Notes          []string    `json:"notes,omitempty"`
+	Amounts        []Amount    `json:"amounts,omitempty"`
+	Lines          []Line      `json:"lines"`
+	// LineCount is the number of lines the sender declared (EDIFACT CNT+2),
+	// zero when not declared.
+	LineCount int       `json:"line_count,omitempty"`
+	Envelope  *Envelope `json:"edi,omitempty"`
+
+	// Sources points each order-level value back to where it was read, keyed
+	// by JSON field name ("po_number", "buyer.gln", ...).
+	Sources Sources `json:"sources,omitempty"`
+
+	// Set by matching.
+	Status     string      `json:"status,omitempty"`
+	Exceptions []Exception `json:"exceptions,omitempty"`
+}
+
+// LineAction says what a line of a change message does to the original
+// order's line. See EDIFACT LIN 1229.
+type LineAction string
+
+const (
+	LineAdd    LineAction = "add"
+	LineChange LineAction = "change"
+	LineDelete LineAction = "delete"
+	LineKeep   LineAction = "unchanged"
+)
+
+// Line is one order line.
+type Line struct {
+	LineNo       int      `json:"line_no"`
+	BuyerItem    string   `json:"buyer_item,omitempty"`
+	SupplierItem string   `json:"supplier_item,omitempty"`
+	GTIN         string   `json:"gtin,omitempty"`
+	Description  string   `json:"description,omitempty"`
+	Quantity     Decimal  `json:"quantity"`
+	Unit         string   `json:"unit,omitempty"` // UN/ECE Rec 20 code where known (PCE, KGM, ...)
+	UnitPrice    *Decimal `json:"unit_price,omitempty"`
+	// PriceBasis is the quantity the unit price refers to (EDIFACT PRI 5284),
+	// e.g. a price per 100 pieces. Nil means 1.
+	PriceBasis   *Decimal    `json:"price_basis,omitempty"`
+	GrossPrice   *Decimal    `json:"gross_price,omitempty"`
+	LineAmount   *Decimal    `json:"line_amount,omitempty"`
+	DeliveryDate Date        `json:"delivery_date,omitzero"`
+	Action       LineAction  `json:"action,omitempty"`
+	References   []Reference `json:"references,omitempty"`
+	Location     string      `json:"location,omitempty"`
+	Notes        []string    `json:"notes,omitempty"`
+	Sources      Sources     `json:"sources,omitempty"`
+
+	// Set by matching.
+	SKU         string   `json:"sku,omitempty"`
+	AgreedPrice *Decimal `json:"agreed_price,omitempty"`
+	ResolvedBy  string   `json:"resolved_by,omitempty"`
+}
+
+// Exception is one reason an order cannot be approved automatically. Codes
+// are a closed set owned by the matching package; LineNo is 0 for order-level
+// exceptions.
+type Exception struct {
+	Code    string `json:"code"`
+	LineNo  int    `json:"line_no,omitempty"`
+	Message string `json:"message"`
+}
+
+// Source points a value back to where it came from so the review UI can show
+// the original beside the parsed value. Exactly one family of fields is set,
+// according to the format.
+type Source struct {
+	// EDIFACT: segment tag, 1-based segment index within the message (UNH = 1),
+	// 1-based element and component positions.
+	Segment   string `json:"segment,omitempty"`
+	Index     int    `json:"index,omitempty"`
+	Element   int    `json:"element,omitempty"`
+	Component int    `json:"component,omitempty"`
+	// Spreadsheets: sheet name and A1 cell reference; CSV uses Cell with row numbers.
+	Sheet string `json:"sheet,omitempty"`
+	Cell  string `json:"cell,omitempty"`
+	// Text (mail bodies): 1-based line number.
+	Line int `json:"line,omitempty"`
+	// File names the attachment the value came from, when not the document itself.
+	File string `json:"file,omitempty"`
+}
+
+// String renders the pointer for people: "LIN #7 element 3.1", "Sheet1!B4", "line 12".
+func (s Source) String() string {
+	var b strings.Builder
+	if s.File != "" {
+		b.WriteString(s.File)
+		b.WriteString(": ")
+	}
+	switch {
+	case s.Segment != "":
+		fmt.Fprintf(&b, "%s #%d", s.Segment, s.Index)
+		if s.Element > 0 {
+			fmt.Fprintf(&b, " element %d", s.Element)
+			if s.Component > 0 {
+				fmt.Fprintf(&b, ".%d", s.Component)
+			}
+		}
+	case s.Cell != "":
+		if s.Sheet != "" {
+			b.WriteString(s.Sheet)
+			b.WriteByte('!')
+		}
+		b.WriteString(s.Cell)
+	case s.Line > 0:
+		fmt.Fprintf(&b, "line %d", s.Line)
+	}
+	return b.String()
+}
+
+// Sources maps a field name to where its value came from.
+type Sources map[string]Source
+
+// Set records the source of field, allocating the map on first use.
+func (s *Sources) Set(field string, src Source) {
+	if *s == nil {
+		*s = make(Sources, 8)
+	}
+	(*s)[field] = src
+}
+
+// Reference returns the first reference with the qualifier, or "".
+func (o *PurchaseOrder) Reference(qualifier string) string {
+	for _, r := range o.References {
+		if r.Qualifier == qualifier {
+			return r.Value
+		}
+	}
+	return ""
+}
+
+// Validate checks what every parser must guarantee of an order it returns:
+// a PO number, a known function, and lines with positive quantities (a
+// cancellation may have no lines). It returns a list of problems phrased for
+// a sales clerk, or nil.
+func (o *PurchaseOrder) Validate() []string {
+	var probs []string
+	if strings.TrimSpace(o.PONumber) == "" {
+		probs = append(probs, "the order has no purchase order number")
+	}
+	if !o.Function.Valid() {
+		probs = append(probs, fmt.Sprintf("unknown document function %q", o.Function))
+	}
+	if len(o.Lines) == 0 && o.Function != FunctionCancellation {
+		probs = append(probs, "the order has no lines")
+	}
+	for _, l := range o.Lines {
+		if l.Action == LineDelete {
+			continue
+		}
+		if l.Quantity.Sign() <= 0 && !(o.Function == FunctionChange && l.Quantity.IsZero()) {
+			probs = append(probs, fmt.Sprintf("line %d: quantity %s is not a positive number", l.LineNo, l.Quantity))
+		}
+	}
+	return probs
+}
