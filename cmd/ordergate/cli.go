@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/ordergate/ordergate/config"
+	"github.com/ordergate/ordergate/db"
+	"github.com/ordergate/ordergate/parsers"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = ""
+
+const usage = `ordergate: order intake gateway
+
+Usage:
+  ordergate serve   [--config FILE] [--addr HOST:PORT]   run the gateway
+  ordergate demo    [--config FILE] [--addr HOST:PORT]   run it with demo data and sample documents
+  ordergate migrate [--config FILE]                      apply database migrations
+  ordergate parse FILE...                                print the orders in files as JSON
+  ordergate ingest  [--customer NUMBER] [--wait] FILE... submit files into the pipeline
+  ordergate reprocess [--config FILE] ID                 replay a document from its raw bytes
+  ordergate import KIND FILE                             load master data (customers, items, ...)
+  ordergate user add                                     add a sales desk user
+  ordergate config  [--config FILE]                      print the resolved configuration
+  ordergate version                                      print the version
+
+DATABASE_URL selects the database everywhere; see the README for the rest.
+`
+
+// env is what a command sees of the process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmds := map[string]func(*env, []string) int{
+		"serve":     func(e *env, a []string) int { return e.serve(a, false) },
+		"demo":      func(e *env, a []string) int { return e.serve(a, true) },
+		"migrate":   (*env).migrate,
+		"parse":     (*env).parse,
+		"ingest":    (*env).ingest,
+		"reprocess": (*env).reprocess,
+		"import":    (*env).importData,
+		"user":      (*env).user,
+		"config":    (*env).printConfig,
+		"version":   (*env).version,
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "ordergate: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	return cmd(e, args[1:])
+}
+
+// flags returns a flag set that prints errors to stderr.
+func (e *env) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("ordergate "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// fail prints an error the way every command does and returns exit code 1.
+func (e *env) fail(cmd string, err error) int {
+	fmt.Fprintf(e.stderr, "ordergate %s: %v\n", cmd, err)
+	return 1
+}
+
+func (e *env) loadConfig(path string) (config.Config, error) {
+	if path == "" {
+		path = e.getenv("ORDERGATE_CONFIG")
+	}
+	return config.Load(path, e.getenv)
+}
+
+func (e *env) logger(cfg config.Config) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.Log.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(e.stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, opts))
+}
+
+// openDB opens and migrates the database.
+func (e *env) openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*db.Handle, error) {
+	h, err := db.Open(ctx, cfg.DatabaseURL, cfg.DataDir, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx, h.Pool, log); err != nil {
+		h.Close()
+		return nil, err
+	}
+	return h, nil
+}
+
+// registry lists the formats this build reads, in sniffing order.
+func registry() *parsers.Registry {
+	return parsers.NewRegistry()
+}
+
+func (e *env) version(args []string) int {
+	v := version
+	if v == "" {
+		v = "dev"
+		if bi, ok := debug.ReadBuildInfo(); ok {
+			for _, s := range bi.Settings {
+				if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+					v = "dev-" + s.Value[:12]
+				}
+			}
+		}
+	}
+	fmt.Fprintf(e.stdout, "ordergate %s\n", v)
+	return 0
+}
+
+func (e *env) printConfig(args []string) int {
+	fs := e.flags("config")
+	path := fs.String("config", "", "configuration file (YAML)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	cfg, err := e.loadConfig(*path)
+	if err != nil {
+		return e.fail("config", err)
+	}
+	fmt.Fprint(e.stdout, cfg.YAML())
+	return 0
+}
+
+// importData and user belong to capabilities that later work adds; until
+// then they say so instead of pretending.
+func (e *env) importData(args []string) int {
+	fmt.Fprintln(e.stderr, "ordergate import: loading master data is not available in this build yet; "+
+		"it arrives with customer and item matching (issue 4)")
+	return 2
+}
+
+func (e *env) user(args []string) int {
+	fmt.Fprintln(e.stderr, "ordergate user: desk users are not available in this build yet; "+
+		"they arrive with the review UI")
+	return 2
+}
+
+func readFileLimited(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s is larger than the limit of %s (limits.max_document_bytes)", path, config.ByteSize(max))
+	}
+	return data, nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, strings.TrimSuffix(word, "s"))
+}

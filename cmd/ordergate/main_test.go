@@ -1,0 +1,227 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ordergate/ordergate/db/dbtest"
+)
+
+// binary is the real ordergate, built once for the tests that run it as a
+// user or an init system would.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "ordergate-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "ordergate")
+	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "building ordergate: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// proc is a running ordergate.
+type proc struct {
+	cmd  *exec.Cmd
+	addr chan string
+	logs *bytes.Buffer
+	done chan struct{}
+}
+
+var listenRE = regexp.MustCompile(`ordergate listening"? addr=http://(\S+)`)
+
+// start runs the binary with args in dir and the given environment.
+func start(t *testing.T, dir string, env []string, args ...string) *proc {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, addr: make(chan string, 1), logs: &bytes.Buffer{}, done: make(chan struct{})}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		defer close(p.done)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			line := sc.Text()
+			p.logs.WriteString(line + "\n")
+			if m := listenRE.FindStringSubmatch(line); m != nil {
+				p.addr <- m[1]
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("ordergate %v logs:\n%s", args, p.logs.String())
+		}
+	})
+	return p
+}
+
+func (p *proc) waitAddr(t *testing.T) string {
+	t.Helper()
+	select {
+	case a := <-p.addr:
+		return a
+	case <-p.done:
+		t.Fatalf("ordergate exited before listening:\n%s", p.logs.String())
+	case <-time.After(60 * time.Second):
+		t.Fatalf("ordergate did not start listening:\n%s", p.logs.String())
+	}
+	return ""
+}
+
+// eventually polls cond until it holds or the deadline passes.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestParseUnsupportedFormatExitsNonZero(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "invoice.pdf")
+	if err := os.WriteFile(file, []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary, "parse", file)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	exit, ok := err.(*exec.ExitError)
+	if !ok || exit.ExitCode() == 0 {
+		t.Fatalf("parse of a PDF: err = %v, want a non-zero exit", err)
+	}
+	if !strings.Contains(stderr.String(), "unsupported format: PDF document") || !strings.Contains(stderr.String(), "invoice.pdf") {
+		t.Fatalf("stderr does not explain the problem: %q", stderr.String())
+	}
+	if strings.TrimSpace(stdout.String()) != "[]" {
+		t.Fatalf("stdout = %q, want an empty JSON array", stdout.String())
+	}
+}
+
+func TestDemoOnEmptyDatabaseBecomesReady(t *testing.T) {
+	url := dbtest.NewEmptyURL(t)
+	p := start(t, t.TempDir(), []string{"DATABASE_URL=" + url}, "demo", "--addr", "127.0.0.1:0")
+	addr := p.waitAddr(t)
+	resp, err := http.Get("http://" + addr + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("/readyz = %d %s", resp.StatusCode, body)
+	}
+	// Graceful stop: SIGTERM ends the process cleanly.
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.done:
+	case <-time.After(40 * time.Second):
+		t.Fatal("no exit after SIGTERM")
+	}
+	if err := p.cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGTERM: %v", err)
+	}
+}
+
+// TestKilledAfterClaimProcessesFileExactlyOnce kills the real binary with
+// SIGKILL at each point between claiming a file and archiving it, restarts
+// it, and checks the file became exactly one document.
+func TestKilledAfterClaimProcessesFileExactlyOnce(t *testing.T) {
+	for _, pauseAt := range []string{"after-claim", "after-commit"} {
+		t.Run(pauseAt, func(t *testing.T) {
+			url := dbtest.NewURL(t)
+			pool, err := pgxpool.New(context.Background(), url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pool.Close()
+			count := func(sql string) int {
+				var n int
+				if err := pool.QueryRow(context.Background(), sql).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			work := t.TempDir()
+			drop := filepath.Join(work, "drop")
+			cfg := filepath.Join(work, "ordergate.yaml")
+			yaml := fmt.Sprintf("sources:\n  file_drop:\n    - dir: %s\n      rescan: 200ms\n      stable_for: 1ms\n", drop)
+			if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			env := []string{"DATABASE_URL=" + url}
+			first := start(t, work, append(env, "ORDERGATE_TEST_PAUSE="+pauseAt), "serve", "--config", cfg, "--addr", "127.0.0.1:0")
+			first.waitAddr(t)
+			if err := os.WriteFile(filepath.Join(drop, "ORDERS_0001.edi"), []byte("UNA:+.? 'UNB+UNOC:3+A+B+261125:1200+1'"), 0o640); err != nil {
+				t.Fatal(err)
+			}
+			eventually(t, "the test pause is reached", func() bool { return strings.Contains(first.logs.String(), "test pause") })
+			if err := first.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			<-first.done
+			_ = first.cmd.Wait()
+			claimed, _ := filepath.Glob(filepath.Join(drop, "processing", "*_ORDERS_0001.edi"))
+			if len(claimed) != 1 {
+				t.Fatalf("after the kill the file should sit in processing/, found %v", claimed)
+			}
+			wantBefore := map[string]int{"after-claim": 0, "after-commit": 1}[pauseAt]
+			if n := count(`SELECT count(*) FROM documents`); n != wantBefore {
+				t.Fatalf("documents right after the kill = %d, want %d", n, wantBefore)
+			}
+
+			second := start(t, work, env, "serve", "--config", cfg, "--addr", "127.0.0.1:0")
+			second.waitAddr(t)
+			eventually(t, "the file is archived", func() bool {
+				archived, _ := filepath.Glob(filepath.Join(drop, "archive", "*", "*_ORDERS_0001.edi"))
+				return len(archived) == 1
+			})
+			if n := count(`SELECT count(*) FROM documents`); n != 1 {
+				t.Fatalf("documents = %d, want exactly 1", n)
+			}
+			if n := count(`SELECT count(*) FROM river_job WHERE kind = 'parse_document'`); n != 1 {
+				t.Fatalf("parse jobs = %d, want exactly 1", n)
+			}
+			if left, _ := filepath.Glob(filepath.Join(drop, "processing", "*")); len(left) != 0 {
+				t.Fatalf("processing/ not empty: %v", left)
+			}
+		})
+	}
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/ordergate/ordergate/order"
+	"github.com/ordergate/ordergate/parsers"
+)
+
+// parse prints the canonical orders found in files as one JSON array and
+// explains every problem on stderr. The format is detected by content. Exit
+// status: 0 when every file read cleanly, 1 when any file or message could
+// not be read (the orders that could are still printed).
+func (e *env) parse(args []string) int {
+	fs := e.flags("parse")
+	path := fs.String("config", "", "configuration file (YAML), for limits")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(e.stderr, "ordergate parse: name at least one file")
+		return 2
+	}
+	cfg, err := e.loadConfig(*path)
+	if err != nil {
+		return e.fail("parse", err)
+	}
+	reg := registry()
+	orders := []order.PurchaseOrder{}
+	failed := false
+	for _, file := range fs.Args() {
+		data, err := readFileLimited(file, int64(cfg.Limits.MaxDocumentBytes))
+		if err != nil {
+			fmt.Fprintf(e.stderr, "%s: %v\n", file, err)
+			failed = true
+			continue
+		}
+		res, err := reg.Parse(context.Background(), parsers.Document{Name: filepath.Base(file), Data: data})
+		if err != nil {
+			if errors.Is(err, parsers.ErrUnsupported) {
+				fmt.Fprintf(e.stderr, "%s: %v (formats read: %v)\n", file, err, reg.Formats())
+			} else {
+				fmt.Fprintf(e.stderr, "%s: %v\n", file, err)
+			}
+			failed = true
+			continue
+		}
+		for _, w := range res.Warnings {
+			fmt.Fprintf(e.stderr, "%s: warning: %s\n", file, w)
+		}
+		for _, me := range res.Errors {
+			ref := ""
+			if me.Ref != "" {
+				ref = " (" + me.Ref + ")"
+			}
+			fmt.Fprintf(e.stderr, "%s: message %d%s: %s\n", file, me.Index, ref, me.Message)
+			failed = true
+		}
+		if len(res.Orders) == 0 && len(res.Errors) == 0 {
+			fmt.Fprintf(e.stderr, "%s: no orders found\n", file)
+			failed = true
+		}
+		orders = append(orders, res.Orders...)
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(orders); err != nil {
+		return e.fail("parse", err)
+	}
+	if failed {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/ordergate/ordergate/config"
+	"github.com/ordergate/ordergate/demo"
+	"github.com/ordergate/ordergate/intake"
+	"github.com/ordergate/ordergate/intake/filedrop"
+	"github.com/ordergate/ordergate/review"
+)
+
+// serve runs the gateway until SIGINT or SIGTERM: migrations, the pipeline
+// workers, the intake sources and the HTTP server. With demo, it also sets
+// up a drop folder and seeds sample documents into an empty database.
+func (e *env) serve(args []string, withDemo bool) int {
+	name := "serve"
+	if withDemo {
+		name = "demo"
+	}
+	fs := e.flags(name)
+	path := fs.String("config", "", "configuration file (YAML)")
+	addr := fs.String("addr", "", "listen address HOST:PORT (default 127.0.0.1:8080)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	cfg, err := e.loadConfig(*path)
+	if err != nil {
+		return e.fail(name, err)
+	}
+	if *addr != "" {
+		cfg.HTTP.Addr = *addr
+	}
+	if withDemo && len(cfg.Sources.FileDrop) == 0 {
+		cfg.Sources.FileDrop = []config.FileDrop{{Dir: filepath.Join(cfg.DataDir, "drop"), Rescan: 2 * time.Second, StableFor: time.Second}}
+	}
+	if err := cfg.Validate(); err != nil {
+		return e.fail(name, err)
+	}
+	log := e.logger(cfg)
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	h, err := e.openDB(ctx, cfg, log)
+	if err != nil {
+		return e.fail(name, err)
+	}
+	defer h.Close()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	pipe, err := intake.New(intake.Options{
+		Pool:             h.Pool,
+		Registry:         registry(),
+		Log:              log,
+		MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes),
+		Workers:          cfg.Workers.Pipeline,
+		Metrics:          intake.NewMetrics(reg, h.Pool, log),
+	})
+	if err != nil {
+		return e.fail(name, err)
+	}
+	if withDemo {
+		n, err := demo.Seed(ctx, h.Pool, cfg.Sources.FileDrop[0].Dir)
+		if err != nil {
+			return e.fail(name, err)
+		}
+		log.Info("demo ready", "sample_documents", n, "drop_folder", cfg.Sources.FileDrop[0].Dir)
+	}
+
+	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
+	if err != nil {
+		return e.fail(name, fmt.Errorf("listen on %s (http.addr): %w", cfg.HTTP.Addr, err))
+	}
+	if err := pipe.Start(ctx); err != nil {
+		ln.Close()
+		return e.fail(name, err)
+	}
+	var sources sync.WaitGroup
+	for _, d := range cfg.Sources.FileDrop {
+		src := filedrop.New(filedrop.Config{
+			Dir: d.Dir, Rescan: d.Rescan, StableFor: d.StableFor, Partner: d.Partner,
+			MaxBytes: int64(cfg.Limits.MaxDocumentBytes), PauseAt: e.getenv("ORDERGATE_TEST_PAUSE"),
+		}, pipe, h.Pool, log)
+		sources.Go(func() {
+			if err := src.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("file drop stopped", "dir", d.Dir, "err", err)
+			}
+		})
+	}
+
+	srv := &http.Server{
+		Handler:           (&review.Server{Pool: h.Pool, Log: log, Gatherer: reg}).Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- srv.Serve(ln) }()
+	log.Info("ordergate listening", "addr", "http://"+ln.Addr().String(), "database", h.URL, "demo", withDemo)
+
+	exit := 0
+	select {
+	case <-ctx.Done():
+	case err := <-httpDone:
+		log.Error("http server stopped", "err", err)
+		exit = 1
+	}
+	stop()
+	log.Info("shutting down: letting in-flight work finish", "timeout", cfg.HTTP.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.HTTP.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	sources.Wait()
+	if err := pipe.Stop(sctx); err != nil {
+		log.Warn("pipeline shutdown", "err", err)
+	}
+	log.Info("stopped")
+	return exit
+}

@@ -1,0 +1,338 @@
+// Package config loads ordergate's configuration: one YAML file plus
+// environment overrides, validated at start-up with errors that name the bad
+// key. The resolved configuration is passed explicitly to every component;
+// there are no globals.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the whole configuration. Field comments are the reference that
+// the README repeats; yaml keys are snake_case.
+type Config struct {
+	// DatabaseURL is a PostgreSQL URL. Empty: try localhost:5432, then an
+	// embedded PostgreSQL under DataDir. Env: DATABASE_URL.
+	DatabaseURL string `yaml:"database_url"`
+	// DataDir holds the embedded database, and is the default root of the
+	// drop folder. Env: ORDERGATE_DATA_DIR.
+	DataDir string `yaml:"data_dir"`
+
+	HTTP    HTTP    `yaml:"http"`
+	Log     Log     `yaml:"log"`
+	Workers Workers `yaml:"workers"`
+	Limits  Limits  `yaml:"limits"`
+	Sources Sources `yaml:"sources"`
+	EDI     EDI     `yaml:"edi"`
+}
+
+// HTTP configures the web server.
+type HTTP struct {
+	// Addr to listen on. Env: ORDERGATE_ADDR. Default 127.0.0.1:8080.
+	Addr string `yaml:"addr"`
+	// ShutdownTimeout bounds graceful shutdown (in-flight requests and jobs).
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+}
+
+// Log configures structured logging.
+type Log struct {
+	Level  string `yaml:"level"`  // debug, info, warn, error. Env: ORDERGATE_LOG_LEVEL.
+	Format string `yaml:"format"` // text or json. Env: ORDERGATE_LOG_FORMAT.
+}
+
+// Workers sizes the job queue.
+type Workers struct {
+	// Pipeline is the number of concurrent pipeline jobs (parse, match,
+	// route, deliver). Env: ORDERGATE_WORKERS.
+	Pipeline int `yaml:"pipeline"`
+}
+
+// Limits are the size limits on every input; a document over a limit is
+// refused with a readable reason and its bytes are not stored.
+type Limits struct {
+	MaxDocumentBytes ByteSize `yaml:"max_document_bytes"` // one file, mail or upload
+	MaxLines         int      `yaml:"max_lines"`          // lines in one order
+	MaxSheetRows     int      `yaml:"max_sheet_rows"`
+	MaxZipExpansion  ByteSize `yaml:"max_zip_expansion"` // uncompressed size of an XLSX
+}
+
+// Sources lists the intake sources.
+type Sources struct {
+	FileDrop []FileDrop `yaml:"file_drop"`
+}
+
+// FileDrop is a watched folder. Files appear in Dir; processed ones move to
+// Dir/archive, unreadable ones to Dir/failed.
+type FileDrop struct {
+	// Dir is the folder to watch. Env (first drop only): ORDERGATE_DROP_DIR.
+	Dir string `yaml:"dir"`
+	// Rescan is how often the folder is listed even without events, since
+	// network shares drop inotify events. Default 10s.
+	Rescan time.Duration `yaml:"rescan"`
+	// StableFor is how long a file's size and mtime must stay unchanged
+	// before it is taken. Default 2s.
+	StableFor time.Duration `yaml:"stable_for"`
+	// Partner optionally names the EDI partner or customer the folder
+	// belongs to; it becomes the document's sender.
+	Partner string `yaml:"partner"`
+}
+
+// EDI configures our identity in EDIFACT envelopes we write.
+type EDI struct {
+	InterchangeID string `yaml:"interchange_id"` // our UNB sender id
+	Qualifier     string `yaml:"qualifier"`      // e.g. 14 (GLN)
+	OutboundDir   string `yaml:"outbound_dir"`   // CONTRL/ORDRSP go to OutboundDir/<partner>
+}
+
+// Default returns the configuration used when no file is given.
+func Default() Config {
+	return Config{
+		DataDir: "ordergate-data",
+		HTTP:    HTTP{Addr: "127.0.0.1:8080", ShutdownTimeout: 30 * time.Second},
+		Log:     Log{Level: "info", Format: "text"},
+		Workers: Workers{Pipeline: 8},
+		Limits: Limits{
+			MaxDocumentBytes: 25 << 20,
+			MaxLines:         10000,
+			MaxSheetRows:     100000,
+			MaxZipExpansion:  200 << 20,
+		},
+	}
+}
+
+// Load reads the YAML file at path (if path is not empty) over the defaults,
+// applies environment overrides from getenv, fills derived defaults and
+// validates. Unknown keys are errors, so a typo never silently falls back
+// to a default.
+func Load(path string, getenv func(string) string) (Config, error) {
+	cfg := Default()
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return Config{}, fmt.Errorf("config: %w", err)
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(b))
+		dec.KnownFields(true)
+		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+			return Config{}, fmt.Errorf("config: %s: %w", path, err)
+		}
+	}
+	if err := cfg.applyEnv(getenv); err != nil {
+		return Config{}, err
+	}
+	cfg.fillDefaults()
+	if err := cfg.Validate(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+func (c *Config) applyEnv(getenv func(string) string) error {
+	if getenv == nil {
+		return nil
+	}
+	set := func(key string, dst *string) {
+		if v := getenv(key); v != "" {
+			*dst = v
+		}
+	}
+	set("DATABASE_URL", &c.DatabaseURL)
+	set("ORDERGATE_DATA_DIR", &c.DataDir)
+	set("ORDERGATE_ADDR", &c.HTTP.Addr)
+	set("ORDERGATE_LOG_LEVEL", &c.Log.Level)
+	set("ORDERGATE_LOG_FORMAT", &c.Log.Format)
+	if v := getenv("ORDERGATE_WORKERS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("config: ORDERGATE_WORKERS: %q is not a number", v)
+		}
+		c.Workers.Pipeline = n
+	}
+	if v := getenv("ORDERGATE_DROP_DIR"); v != "" {
+		if len(c.Sources.FileDrop) == 0 {
+			c.Sources.FileDrop = append(c.Sources.FileDrop, FileDrop{})
+		}
+		c.Sources.FileDrop[0].Dir = v
+	}
+	return nil
+}
+
+func (c *Config) fillDefaults() {
+	for i := range c.Sources.FileDrop {
+		d := &c.Sources.FileDrop[i]
+		if d.Rescan == 0 {
+			d.Rescan = 10 * time.Second
+		}
+		if d.StableFor == 0 {
+			d.StableFor = 2 * time.Second
+		}
+	}
+	if c.EDI.OutboundDir == "" && c.DataDir != "" {
+		c.EDI.OutboundDir = filepath.Join(c.DataDir, "outbound")
+	}
+}
+
+// Validate checks every key and returns all problems at once, each naming
+// its key.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("config: %s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			bad("database_url", "must be a postgres:// URL")
+		}
+	}
+	if _, _, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
+		bad("http.addr", "%q is not HOST:PORT", c.HTTP.Addr)
+	}
+	if c.HTTP.ShutdownTimeout < 0 {
+		bad("http.shutdown_timeout", "must not be negative")
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log.level", "%q is not one of debug, info, warn, error", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		bad("log.format", "%q is not text or json", c.Log.Format)
+	}
+	if c.Workers.Pipeline < 1 || c.Workers.Pipeline > 1000 {
+		bad("workers.pipeline", "%d is outside 1..1000", c.Workers.Pipeline)
+	}
+	if c.Limits.MaxDocumentBytes <= 0 {
+		bad("limits.max_document_bytes", "must be positive")
+	}
+	if c.Limits.MaxLines <= 0 {
+		bad("limits.max_lines", "must be positive")
+	}
+	if c.Limits.MaxSheetRows <= 0 {
+		bad("limits.max_sheet_rows", "must be positive")
+	}
+	if c.Limits.MaxZipExpansion <= 0 {
+		bad("limits.max_zip_expansion", "must be positive")
+	}
+	seen := map[string]bool{}
+	for i, d := range c.Sources.FileDrop {
+		key := fmt.Sprintf("sources.file_drop[%d]", i)
+		if strings.TrimSpace(d.Dir) == "" {
+			bad(key+".dir", "is required")
+		}
+		abs, _ := filepath.Abs(d.Dir)
+		if seen[abs] {
+			bad(key+".dir", "%q is watched twice", d.Dir)
+		}
+		seen[abs] = true
+		if d.Rescan < 100*time.Millisecond {
+			bad(key+".rescan", "%s is too short (at least 100ms)", d.Rescan)
+		}
+		if d.StableFor < 0 {
+			bad(key+".stable_for", "must not be negative")
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Masked returns a copy with secrets replaced, for printing and logging.
+func (c Config) Masked() Config {
+	m := c
+	m.DatabaseURL = maskURL(c.DatabaseURL)
+	m.Sources.FileDrop = append([]FileDrop(nil), c.Sources.FileDrop...)
+	return m
+}
+
+// YAML renders the masked configuration (`ordergate config`).
+func (c Config) YAML() string {
+	b, err := yaml.Marshal(c.Masked())
+	if err != nil {
+		return "# " + err.Error()
+	}
+	return string(b)
+}
+
+func maskURL(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "xxxxx"
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted() // the password becomes "xxxxx"
+}
+
+// ByteSize is a size in bytes that reads "25MB", "512KiB", "1GB" or a plain number.
+type ByteSize int64
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (s *ByteSize) UnmarshalYAML(n *yaml.Node) error {
+	v, err := ParseByteSize(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*s = v
+	return nil
+}
+
+// MarshalYAML implements yaml.Marshaler.
+func (s ByteSize) MarshalYAML() (any, error) { return s.String(), nil }
+
+// String renders the size with the largest exact binary unit.
+func (s ByteSize) String() string {
+	for _, u := range []struct {
+		n    int64
+		name string
+	}{{1 << 30, "GiB"}, {1 << 20, "MiB"}, {1 << 10, "KiB"}} {
+		if int64(s) >= u.n && int64(s)%u.n == 0 {
+			return fmt.Sprintf("%d%s", int64(s)/u.n, u.name)
+		}
+	}
+	return strconv.FormatInt(int64(s), 10)
+}
+
+// ParseByteSize parses "25MB", "25MiB", "512k", "1048576". Decimal (KB, MB,
+// GB) and binary (KiB, MiB, GiB) units are both accepted; K/M/G alone are binary.
+func ParseByteSize(s string) (ByteSize, error) {
+	t := strings.TrimSpace(strings.ToUpper(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{
+		{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30},
+		{"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000},
+		{"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1},
+	} {
+		if strings.HasSuffix(t, u.suffix) {
+			t = strings.TrimSpace(strings.TrimSuffix(t, u.suffix))
+			mult = u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%q is not a size like 25MB", s)
+	}
+	return ByteSize(n * mult), nil
+}

@@ -1,0 +1,98 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func writeFile(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "ordergate.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestLoadFileAndEnv(t *testing.T) {
+	p := writeFile(t, `
+database_url: postgres://og:secret@db:5432/og
+http:
+  addr: 0.0.0.0:9000
+limits:
+  max_document_bytes: 10MB
+sources:
+  file_drop:
+    - dir: /srv/edi/in
+      stable_for: 5s
+`)
+	cfg, err := Load(p, env(map[string]string{"ORDERGATE_ADDR": "127.0.0.1:7000", "ORDERGATE_WORKERS": "3"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.HTTP.Addr != "127.0.0.1:7000" {
+		t.Errorf("env must override the file: addr = %q", cfg.HTTP.Addr)
+	}
+	if cfg.Workers.Pipeline != 3 {
+		t.Errorf("workers = %d", cfg.Workers.Pipeline)
+	}
+	if cfg.Limits.MaxDocumentBytes != 10_000_000 {
+		t.Errorf("max_document_bytes = %d", cfg.Limits.MaxDocumentBytes)
+	}
+	d := cfg.Sources.FileDrop[0]
+	if d.StableFor != 5*time.Second || d.Rescan != 10*time.Second {
+		t.Errorf("file drop durations = %v, %v", d.StableFor, d.Rescan)
+	}
+	out := cfg.YAML()
+	if strings.Contains(out, "secret") || !strings.Contains(out, "xxxxx") {
+		t.Errorf("secrets must be masked:\n%s", out)
+	}
+}
+
+func TestLoadErrorsNameTheKey(t *testing.T) {
+	cases := []struct {
+		name, yaml string
+		env        map[string]string
+		want       []string
+	}{
+		{"unknown key", "htp:\n  addr: x\n", nil, []string{"field htp not found"}},
+		{"bad addr", "http:\n  addr: nope\n", nil, []string{"http.addr"}},
+		{"bad level and workers", "log:\n  level: loud\nworkers:\n  pipeline: 0\n", nil, []string{"log.level", "workers.pipeline"}},
+		{"bad size", "limits:\n  max_document_bytes: lots\n", nil, []string{"lots", "25MB"}},
+		{"drop without dir", "sources:\n  file_drop:\n    - rescan: 1s\n", nil, []string{"sources.file_drop[0].dir"}},
+		{"bad database url", "", map[string]string{"DATABASE_URL": "mysql://x"}, []string{"database_url"}},
+		{"bad env number", "", map[string]string{"ORDERGATE_WORKERS": "many"}, []string{"ORDERGATE_WORKERS"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(writeFile(t, tc.yaml), env(tc.env))
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestParseByteSize(t *testing.T) {
+	for in, want := range map[string]ByteSize{"25MB": 25_000_000, "1MiB": 1 << 20, "512k": 512 << 10, "100": 100, "2 GiB": 2 << 30} {
+		got, err := ParseByteSize(in)
+		if err != nil || got != want {
+			t.Errorf("ParseByteSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	if _, err := ParseByteSize("-1"); err == nil {
+		t.Error("negative size accepted")
+	}
+}

@@ -1,0 +1,259 @@
+package intake
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime/debug"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/ordergate/ordergate/order"
+	"github.com/ordergate/ordergate/parsers"
+)
+
+// ParseArgs is the job that parses a stored document into orders.
+type ParseArgs struct {
+	DocumentID int64 `json:"document_id"`
+}
+
+// Kind implements river.JobArgs.
+func (ParseArgs) Kind() string { return "parse_document" }
+
+// MatchArgs is the job that matches one order against master data.
+type MatchArgs struct {
+	OrderID int64 `json:"order_id"`
+}
+
+// Kind implements river.JobArgs.
+func (MatchArgs) Kind() string { return "match_order" }
+
+// RouteArgs is the job that sends a matched order to delivery or review.
+type RouteArgs struct {
+	OrderID int64 `json:"order_id"`
+}
+
+// Kind implements river.JobArgs.
+func (RouteArgs) Kind() string { return "route_order" }
+
+// DeliverArgs is the job that delivers an approved order to the ERP.
+type DeliverArgs struct {
+	OrderID int64 `json:"order_id"`
+}
+
+// Kind implements river.JobArgs.
+func (DeliverArgs) Kind() string { return "deliver_order" }
+
+// Reasons shown to the desk while a capability is not set up. They say
+// plainly that nothing was checked or delivered.
+const (
+	ReasonNoMatcher   = "automatic matching is not set up: check customer, items, prices and stock by hand"
+	ReasonNoDeliverer = "no ERP connector is configured: the order was not sent to the ERP"
+)
+
+type parseWorker struct {
+	river.WorkerDefaults[ParseArgs]
+	p *Pipeline
+}
+
+// Work parses outside the transaction (parsing may take a while and needs no
+// locks), then in one transaction re-checks the document is still waiting,
+// writes its orders, enqueues their match jobs, records the outcome and
+// completes this job.
+func (w *parseWorker) Work(ctx context.Context, job *river.Job[ParseArgs]) error {
+	pool := w.p.opts.Pool
+	doc, err := GetDocument(ctx, pool, job.Args.DocumentID)
+	if err != nil {
+		return err
+	}
+	if doc.State != DocReceived {
+		return nil // parsed by an earlier attempt that committed
+	}
+	res, perr := w.parse(ctx, doc)
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		var state string
+		if err := tx.QueryRow(ctx, `SELECT state FROM documents WHERE id = $1 FOR UPDATE`, doc.ID).Scan(&state); err != nil {
+			return err
+		}
+		if state != DocReceived {
+			_, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
+			return err
+		}
+		newState, reason, probs := DocParsed, "", Problems{Warnings: res.Warnings}
+		for _, e := range res.Errors {
+			probs.Errors = append(probs.Errors, MessageProblem(e))
+		}
+		switch {
+		case perr != nil:
+			newState, reason = DocFailed, perr.Error()
+		case len(res.Orders) == 0:
+			newState, reason = DocFailed, noOrdersReason(res)
+		}
+		for i := range res.Orders {
+			po := &res.Orders[i]
+			if doc.CustomerNumber != "" {
+				po.CustomerNumber = doc.CustomerNumber
+			}
+			if po.Sender.Kind == "" {
+				po.Sender = doc.Sender
+			}
+			id, inserted, err := insertOrder(ctx, tx, doc.ID, i+1, po)
+			if err != nil {
+				return err
+			}
+			if inserted {
+				if _, err := w.p.client.InsertTx(ctx, tx, MatchArgs{OrderID: id}, nil); err != nil {
+					return err
+				}
+			}
+		}
+		pj, err := json.Marshal(probs)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE documents SET state = $2, reason = $3, format = $4, problems = $5, updated_at = now()
+			WHERE id = $1`, doc.ID, newState, reason, res.Format, pj); err != nil {
+			return err
+		}
+		_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
+		return err
+	})
+}
+
+// parse runs the registry, turning a parser panic into a readable failure:
+// a document that crashes a parser is bad input, kept for replay, and not
+// retried 25 times.
+func (w *parseWorker) parse(ctx context.Context, doc Document) (res parsers.Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			w.p.log.Error("parser panicked", "document", doc.ID, "panic", r, "stack", string(debug.Stack()))
+			res, err = parsers.Result{}, fmt.Errorf("internal error while reading the document (kept for replay): %v", r)
+		}
+	}()
+	return w.p.opts.Registry.Parse(ctx, parsers.Document{
+		Name: doc.FileName, ContentType: doc.ContentType, Data: doc.Raw, Sender: doc.Sender,
+	})
+}
+
+func noOrdersReason(res parsers.Result) string {
+	if len(res.Errors) == 0 {
+		return "the document contains no orders"
+	}
+	parts := make([]string, 0, len(res.Errors))
+	for _, e := range res.Errors {
+		parts = append(parts, fmt.Sprintf("message %d: %s", e.Index, e.Message))
+	}
+	return "no orders could be read: " + strings.Join(parts, "; ")
+}
+
+type matchWorker struct {
+	river.WorkerDefaults[MatchArgs]
+	p *Pipeline
+}
+
+func (w *matchWorker) Work(ctx context.Context, job *river.Job[MatchArgs]) error {
+	return advance(ctx, w.p, job, job.Args.OrderID, StateReceived, func(o *Order) (string, river.JobArgs, error) {
+		if w.p.opts.Matcher == nil {
+			o.PO.Status = StateReview
+			o.ReviewReason = ReasonNoMatcher
+			return StateMatched, RouteArgs{OrderID: o.ID}, nil
+		}
+		if err := w.p.opts.Matcher.Match(ctx, &o.PO); err != nil {
+			return "", nil, err
+		}
+		return StateMatched, RouteArgs{OrderID: o.ID}, nil
+	})
+}
+
+type routeWorker struct {
+	river.WorkerDefaults[RouteArgs]
+	p *Pipeline
+}
+
+// Work approves an order only when matching said so and raised nothing;
+// everything else waits for a person.
+func (w *routeWorker) Work(ctx context.Context, job *river.Job[RouteArgs]) error {
+	return advance(ctx, w.p, job, job.Args.OrderID, StateMatched, func(o *Order) (string, river.JobArgs, error) {
+		if o.PO.Status == StateApproved && len(o.PO.Exceptions) == 0 && o.ReviewReason == "" {
+			return StateApproved, DeliverArgs{OrderID: o.ID}, nil
+		}
+		o.PO.Status = StateReview
+		if o.ReviewReason == "" {
+			o.ReviewReason = reviewReason(o.PO.Exceptions)
+		}
+		return StateReview, nil, nil
+	})
+}
+
+func reviewReason(ex []order.Exception) string {
+	if len(ex) == 0 {
+		return "matching did not approve the order"
+	}
+	if len(ex) == 1 {
+		return ex[0].Message
+	}
+	return fmt.Sprintf("%s (and %d more)", ex[0].Message, len(ex)-1)
+}
+
+type deliverWorker struct {
+	river.WorkerDefaults[DeliverArgs]
+	p *Pipeline
+}
+
+func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
+	if w.p.opts.Deliverer == nil {
+		return advance(ctx, w.p, job, job.Args.OrderID, StateApproved, func(o *Order) (string, river.JobArgs, error) {
+			o.PO.Status = StateReview
+			o.ReviewReason = ReasonNoDeliverer
+			return StateReview, nil, nil
+		})
+	}
+	o, err := GetOrder(ctx, w.p.opts.Pool, job.Args.OrderID)
+	if err != nil {
+		return err
+	}
+	if o.State != StateApproved {
+		return nil
+	}
+	erpNo, err := w.p.opts.Deliverer.Deliver(ctx, o.ID, &o.PO)
+	if err != nil {
+		return err // River retries with backoff; issue 5 refines the policy
+	}
+	return advance(ctx, w.p, job, o.ID, StateApproved, func(o *Order) (string, river.JobArgs, error) {
+		o.ERPOrderNo = erpNo
+		return StateDelivered, nil, nil
+	})
+}
+
+// advance runs one stage on an order in one transaction: lock the order,
+// skip if it is no longer in the expected state (an earlier attempt
+// committed), apply the step, save, enqueue the next job, complete this one.
+func advance[A river.JobArgs](ctx context.Context, p *Pipeline, job *river.Job[A], orderID int64, from string,
+	step func(*Order) (to string, next river.JobArgs, err error)) error {
+	return pgx.BeginFunc(ctx, p.opts.Pool, func(tx pgx.Tx) error {
+		o, err := getOrderForUpdate(ctx, tx, orderID)
+		if err != nil {
+			return err
+		}
+		if o.State == from {
+			to, next, err := step(&o)
+			if err != nil {
+				return err
+			}
+			o.State = to
+			if err := saveOrder(ctx, tx, &o); err != nil {
+				return err
+			}
+			if next != nil {
+				if _, err := p.client.InsertTx(ctx, tx, next, nil); err != nil {
+					return err
+				}
+			}
+		}
+		_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
+		return err
+	})
+}

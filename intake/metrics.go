@@ -1,0 +1,99 @@
+package intake
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
+)
+
+// Metrics are the pipeline's Prometheus metrics: documents by channel and
+// state and queue depth (read from PostgreSQL at scrape time, so every
+// process sharing the database reports the same truth), and job latency
+// (observed by this process).
+type Metrics struct {
+	jobDuration *prometheus.HistogramVec
+	jobWait     *prometheus.HistogramVec
+	docs        *prometheus.Desc
+	queue       *prometheus.Desc
+	pool        *pgxpool.Pool
+	log         *slog.Logger
+}
+
+// NewMetrics registers the metrics on reg.
+func NewMetrics(reg prometheus.Registerer, pool *pgxpool.Pool, log *slog.Logger) *Metrics {
+	m := &Metrics{
+		jobDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "ordergate_job_duration_seconds",
+			Help:    "Time a pipeline job ran, by kind and outcome.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 4, 10),
+		}, []string{"kind", "outcome"}),
+		jobWait: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "ordergate_job_queue_wait_seconds",
+			Help:    "Time a pipeline job waited in the queue before it ran, by kind.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 4, 10),
+		}, []string{"kind"}),
+		docs: prometheus.NewDesc("ordergate_documents",
+			"Documents by channel and state.", []string{"channel", "state"}, nil),
+		queue: prometheus.NewDesc("ordergate_jobs",
+			"Pipeline jobs not yet finished, by kind and state (queue depth).", []string{"kind", "state"}, nil),
+		pool: pool,
+		log:  log,
+	}
+	reg.MustRegister(m.jobDuration, m.jobWait, m)
+	return m
+}
+
+// Describe implements prometheus.Collector.
+func (m *Metrics) Describe(ch chan<- *prometheus.Desc) {
+	ch <- m.docs
+	ch <- m.queue
+}
+
+// Collect implements prometheus.Collector by counting rows.
+func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	collect := func(desc *prometheus.Desc, sql string) {
+		rows, err := m.pool.Query(ctx, sql)
+		if err != nil {
+			m.log.Warn("metrics query failed", "err", err)
+			return
+		}
+		var a, b string
+		var n int64
+		_, err = pgx.ForEachRow(rows, []any{&a, &b, &n}, func() error {
+			ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, float64(n), a, b)
+			return nil
+		})
+		if err != nil {
+			m.log.Warn("metrics query failed", "err", err)
+		}
+	}
+	collect(m.docs, `SELECT channel, state, count(*) FROM documents GROUP BY 1, 2`)
+	collect(m.queue, `SELECT kind, state::text, count(*) FROM river_job
+		WHERE state IN ('available', 'scheduled', 'retryable', 'running', 'pending') GROUP BY 1, 2`)
+}
+
+// watch records latency of the jobs the client finishes.
+func (m *Metrics) watch(client *river.Client[pgx.Tx]) {
+	events, cancel := client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed, river.EventKindJobCancelled)
+	go func() {
+		defer cancel()
+		for ev := range events {
+			if ev.Job == nil || ev.JobStats == nil {
+				continue
+			}
+			outcome := "completed"
+			if ev.Kind != river.EventKindJobCompleted {
+				outcome = "failed"
+			}
+			m.jobDuration.WithLabelValues(ev.Job.Kind, outcome).Observe(ev.JobStats.RunDuration.Seconds())
+			m.jobWait.WithLabelValues(ev.Job.Kind).Observe(ev.JobStats.QueueWaitDuration.Seconds())
+		}
+	}()
+}

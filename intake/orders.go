@@ -1,0 +1,117 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ordergate/ordergate/db"
+	"github.com/ordergate/ordergate/order"
+)
+
+// Order states. An order moves received -> matched -> approved -> delivering
+// -> delivered, or to review where a person approves or rejects it.
+const (
+	StateReceived   = "received"
+	StateMatched    = "matched"
+	StateApproved   = "approved"
+	StateReview     = "review"
+	StateDelivering = "delivering"
+	StateDelivered  = "delivered"
+	StateRejected   = "rejected"
+)
+
+// Order is a stored order: the canonical order plus its pipeline state.
+type Order struct {
+	ID           int64
+	DocumentID   int64
+	MessageIndex int
+	State        string
+	ReviewReason string
+	ERPOrderNo   string
+	PO           order.PurchaseOrder
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Settled reports whether the pipeline is done with the order for now: it
+// waits for a person, or reached (or was refused by) the ERP.
+func (o *Order) Settled() bool {
+	switch o.State {
+	case StateApproved, StateReview, StateDelivered, StateRejected:
+		return true
+	}
+	return false
+}
+
+// insertOrder stores a parsed order; inserted is false when a replay finds
+// the order already there.
+func insertOrder(ctx context.Context, tx pgx.Tx, docID int64, index int, po *order.PurchaseOrder) (id int64, inserted bool, err error) {
+	err = tx.QueryRow(ctx, `
+		INSERT INTO orders (document_id, message_index, customer_number, po_number, function, data)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (document_id, message_index) DO NOTHING
+		RETURNING id`,
+		docID, index, po.CustomerNumber, po.PONumber, string(po.Function), po).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("intake: store order: %w", err)
+	}
+	return id, true, nil
+}
+
+const orderColumns = `id, document_id, message_index, state, review_reason, erp_order_no, data, created_at, updated_at`
+
+func scanOrder(row pgx.Row) (Order, error) {
+	var o Order
+	err := row.Scan(&o.ID, &o.DocumentID, &o.MessageIndex, &o.State, &o.ReviewReason, &o.ERPOrderNo, &o.PO, &o.CreatedAt, &o.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Order{}, db.ErrNotFound
+	}
+	return o, err
+}
+
+// GetOrder returns an order.
+func GetOrder(ctx context.Context, ex db.Executor, id int64) (Order, error) {
+	o, err := scanOrder(ex.QueryRow(ctx, `SELECT `+orderColumns+` FROM orders WHERE id = $1`, id))
+	if err != nil {
+		return Order{}, fmt.Errorf("intake: order %d: %w", id, err)
+	}
+	return o, nil
+}
+
+func getOrderForUpdate(ctx context.Context, tx pgx.Tx, id int64) (Order, error) {
+	o, err := scanOrder(tx.QueryRow(ctx, `SELECT `+orderColumns+` FROM orders WHERE id = $1 FOR UPDATE`, id))
+	if err != nil {
+		return Order{}, fmt.Errorf("intake: order %d: %w", id, err)
+	}
+	return o, nil
+}
+
+// OrdersOfDocument lists the orders parsed from a document, in document order.
+func OrdersOfDocument(ctx context.Context, ex db.Executor, docID int64) ([]Order, error) {
+	rows, err := ex.Query(ctx, `SELECT `+orderColumns+` FROM orders WHERE document_id = $1 ORDER BY message_index`, docID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Order, error) { return scanOrder(r) })
+}
+
+func saveOrder(ctx context.Context, tx pgx.Tx, o *Order) error {
+	if o.State != StateMatched {
+		// Between match and route, data.status holds the matcher's verdict.
+		o.PO.Status = o.State
+	}
+	_, err := tx.Exec(ctx, `UPDATE orders SET state = $2, review_reason = $3, erp_order_no = $4, data = $5,
+		customer_number = $6, updated_at = now() WHERE id = $1`,
+		o.ID, o.State, o.ReviewReason, o.ERPOrderNo, o.PO, o.PO.CustomerNumber)
+	if err != nil {
+		return fmt.Errorf("intake: save order %d: %w", o.ID, err)
+	}
+	return nil
+}

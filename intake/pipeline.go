@@ -1,0 +1,167 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/ordergate/ordergate/order"
+	"github.com/ordergate/ordergate/parsers"
+)
+
+// Queue is the River queue of the pipeline stages.
+const Queue = river.QueueDefault
+
+// Matcher decides an order's customer, lines and exceptions, and sets
+// po.Status to "approved" or "review". The matching package provides it.
+type Matcher interface {
+	Match(ctx context.Context, po *order.PurchaseOrder) error
+}
+
+// Deliverer hands an approved order to the ERP and returns the ERP's order
+// number. The erp package provides it.
+type Deliverer interface {
+	Deliver(ctx context.Context, orderID int64, po *order.PurchaseOrder) (erpOrderNo string, err error)
+}
+
+// Options configure a Pipeline.
+type Options struct {
+	Pool     *pgxpool.Pool
+	Registry *parsers.Registry
+	Log      *slog.Logger
+	// MaxDocumentBytes is the largest payload Receive accepts (0: no limit).
+	MaxDocumentBytes int64
+	// Workers is the number of concurrent jobs; 0 makes an insert-only
+	// pipeline (the CLI's ingest), which enqueues but never works jobs.
+	Workers int
+	// Matcher and Deliverer are nil until those capabilities are set up;
+	// orders then go to review with a plain reason instead of pretending.
+	Matcher   Matcher
+	Deliverer Deliverer
+	// Metrics, when set, records job latency.
+	Metrics *Metrics
+}
+
+// Pipeline is the document pipeline: Receive plus the River workers.
+type Pipeline struct {
+	opts   Options
+	client *river.Client[pgx.Tx]
+	log    *slog.Logger
+}
+
+// New builds the pipeline and its River client (not yet started).
+func New(opts Options) (*Pipeline, error) {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	p := &Pipeline{opts: opts, log: opts.Log}
+	cfg := &river.Config{Logger: opts.Log.With("component", "river")}
+	if opts.Workers > 0 {
+		workers := river.NewWorkers()
+		river.AddWorker(workers, &parseWorker{p: p})
+		river.AddWorker(workers, &matchWorker{p: p})
+		river.AddWorker(workers, &routeWorker{p: p})
+		river.AddWorker(workers, &deliverWorker{p: p})
+		cfg.Workers = workers
+		cfg.Queues = map[string]river.QueueConfig{Queue: {MaxWorkers: opts.Workers}}
+		cfg.JobTimeout = 5 * time.Minute
+	}
+	client, err := river.NewClient(riverpgxv5.New(opts.Pool), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("intake: river client: %w", err)
+	}
+	p.client = client
+	return p, nil
+}
+
+// Start starts working jobs. It returns at once; Stop ends it.
+func (p *Pipeline) Start(ctx context.Context) error {
+	if p.opts.Workers == 0 {
+		return nil
+	}
+	if p.opts.Metrics != nil {
+		p.opts.Metrics.watch(p.client)
+	}
+	return p.client.Start(ctx)
+}
+
+// Stop lets in-flight jobs finish (until ctx ends, then cancels them).
+func (p *Pipeline) Stop(ctx context.Context) error {
+	if p.opts.Workers == 0 {
+		return nil
+	}
+	err := p.client.Stop(ctx)
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		p.log.Warn("jobs did not finish in time; cancelling them (they will be retried)")
+		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return p.client.StopAndCancel(cctx)
+	}
+	return err
+}
+
+// Receive stores a payload raw and enqueues its parse job in one
+// transaction. A repeat by idempotency key is recorded as a duplicate and
+// not parsed again.
+func (p *Pipeline) Receive(ctx context.Context, in Inbound) (Received, error) {
+	var r Received
+	err := pgx.BeginFunc(ctx, p.opts.Pool, func(tx pgx.Tx) error {
+		var err error
+		r, err = p.ReceiveTx(ctx, tx, in)
+		return err
+	})
+	return r, err
+}
+
+// ReceiveTx is Receive inside the caller's transaction, for sources that
+// record their own progress in the same commit.
+func (p *Pipeline) ReceiveTx(ctx context.Context, tx pgx.Tx, in Inbound) (Received, error) {
+	if p.opts.MaxDocumentBytes > 0 && int64(len(in.Data)) > p.opts.MaxDocumentBytes {
+		return Received{}, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(in.Data), p.opts.MaxDocumentBytes)
+	}
+	switch in.Channel {
+	case ChannelFile, ChannelEmail, ChannelUpload, ChannelAPI:
+	default:
+		return Received{}, fmt.Errorf("intake: unknown channel %q", in.Channel)
+	}
+	r, err := insertDocument(ctx, tx, in)
+	if err != nil || r.Duplicate {
+		return r, err
+	}
+	if _, err := p.client.InsertTx(ctx, tx, ParseArgs{DocumentID: r.DocumentID}, nil); err != nil {
+		return Received{}, fmt.Errorf("intake: enqueue parse: %w", err)
+	}
+	return r, nil
+}
+
+// Reprocess replays a document from its raw bytes: it goes back to
+// received and a new parse job is enqueued. Orders created by an earlier
+// parse are kept; the replay adds only the ones that were missing.
+func (p *Pipeline) Reprocess(ctx context.Context, id int64) error {
+	return pgx.BeginFunc(ctx, p.opts.Pool, func(tx pgx.Tx) error {
+		var state string
+		var dupOf int64
+		err := tx.QueryRow(ctx, `SELECT state, coalesce(duplicate_of, 0) FROM documents WHERE id = $1 FOR UPDATE`, id).Scan(&state, &dupOf)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("intake: document %d does not exist", id)
+		}
+		if err != nil {
+			return err
+		}
+		if state == DocDuplicate {
+			return fmt.Errorf("intake: document %d is a duplicate of document %d; reprocess that one", id, dupOf)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE documents SET state = 'received', reason = '', updated_at = now() WHERE id = $1`, id); err != nil {
+			return err
+		}
+		_, err = p.client.InsertTx(ctx, tx, ParseArgs{DocumentID: id}, nil)
+		return err
+	})
+}
