@@ -1,0 +1,298 @@
+package erptest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/ordergate/ordergate/erp"
+	"github.com/ordergate/ordergate/order"
+)
+
+// BusinessCentral is a fake Microsoft Dynamics 365 Business Central: the
+// Entra token endpoint (/{tenant}/oauth2/v2.0/token) and the API v2.0
+// salesOrders endpoint of one company, with deep insert of
+// salesOrderLines and $filter look-ups.
+type BusinessCentral struct {
+	Failures
+
+	URL          string // base URL, as BusinessCentralConfig.BaseURL
+	Tenant       string
+	Environment  string
+	CompanyID    string
+	ClientID     string
+	ClientSecret string
+
+	srv    *httptest.Server
+	tokens *tokenIssuer
+
+	mu        sync.Mutex
+	customers map[string]bool
+	items     map[string]bool
+	orders    []BCSalesOrder
+	posts     int
+}
+
+// BCSalesOrder is a sales order stored by the fake.
+type BCSalesOrder struct {
+	ID                     string        `json:"id"`
+	Number                 string        `json:"number"`
+	CustomerNumber         string        `json:"customerNumber"`
+	ExternalDocumentNumber string        `json:"externalDocumentNumber"`
+	RequestedDeliveryDate  string        `json:"requestedDeliveryDate,omitempty"`
+	SalesOrderLines        []BCOrderLine `json:"salesOrderLines,omitempty"`
+}
+
+// BCOrderLine is a salesOrderLine stored by the fake.
+type BCOrderLine struct {
+	LineType         string         `json:"lineType"`
+	LineObjectNumber string         `json:"lineObjectNumber"`
+	Quantity         order.Decimal  `json:"quantity"`
+	UnitPrice        *order.Decimal `json:"unitPrice,omitempty"`
+}
+
+// NewBusinessCentral starts a fake that knows the given customers and items
+// (nil accepts any number); it is closed when the test ends.
+func NewBusinessCentral(t testing.TB, customers, items []string) *BusinessCentral {
+	f := &BusinessCentral{
+		Tenant:       "contoso.onmicrosoft.com",
+		Environment:  "production",
+		CompanyID:    "f64eba74-dacd-4854-a584-1834f68cfc3a",
+		ClientID:     "4c1f7ba1-0d4e-4bd0-9b7e-0d0a4a3bb0e1",
+		ClientSecret: "bc-client-secret",
+		customers:    set(customers),
+		items:        set(items),
+	}
+	f.tokens = newTokenIssuer(f.ClientID, f.ClientSecret, []string{erp.DefaultBusinessCentralScope}, nil)
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", func(w http.ResponseWriter, r *http.Request) {
+		if r.PathValue("tenant") != f.Tenant {
+			writeJSON(w, http.StatusBadRequest, oauthError{"invalid_request", "AADSTS90002: Tenant not found."})
+			return
+		}
+		f.tokens.serveToken(w, r)
+	})
+	mux.HandleFunc("POST /v2.0/{tenant}/{env}/api/v2.0/{company}/salesOrders", f.create)
+	mux.HandleFunc("GET /v2.0/{tenant}/{env}/api/v2.0/{company}/salesOrders", f.list)
+	f.srv = httptest.NewServer(mux)
+	t.Cleanup(f.srv.Close)
+	f.URL = f.srv.URL
+	return f
+}
+
+// Config returns a connector configuration for this fake.
+func (f *BusinessCentral) Config() erp.BusinessCentralConfig {
+	return erp.BusinessCentralConfig{
+		TenantID: f.Tenant, Environment: f.Environment, CompanyID: f.CompanyID,
+		ClientID: f.ClientID, ClientSecret: erp.Secret(f.ClientSecret),
+		BaseURL: f.URL, TokenURL: f.URL + "/{tenant}/oauth2/v2.0/token",
+	}
+}
+
+// Orders returns the stored sales orders.
+func (f *BusinessCentral) Orders() []BCSalesOrder {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]BCSalesOrder(nil), f.orders...)
+}
+
+// OrderCount returns how many sales orders were created.
+func (f *BusinessCentral) OrderCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.orders)
+}
+
+// Posts returns how many create requests passed authentication.
+func (f *BusinessCentral) Posts() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.posts
+}
+
+// TokensIssued returns how many access tokens the token endpoint issued.
+func (f *BusinessCentral) TokensIssued() int { return f.tokens.count() }
+
+// ExpireTokens makes every issued token invalid: the API answers 401 until
+// the client fetches a new one.
+func (f *BusinessCentral) ExpireTokens() { f.tokens.revoke() }
+
+// bcErr is Business Central's OData error body.
+func bcErr(code, msg string) any {
+	return map[string]any{"error": map[string]string{"code": code, "message": msg}}
+}
+
+// route checks the token and the path's tenant, environment and company.
+func (f *BusinessCentral) route(w http.ResponseWriter, r *http.Request) bool {
+	if !f.tokens.valid(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="", error="invalid_token"`)
+		writeJSON(w, http.StatusUnauthorized, bcErr("Authentication_InvalidCredentials", "The server has rejected the client credentials."))
+		return false
+	}
+	if r.PathValue("tenant") != f.Tenant || r.PathValue("env") != f.Environment {
+		writeJSON(w, http.StatusNotFound, bcErr("NoEnvironment", "No environment found."))
+		return false
+	}
+	if r.PathValue("company") != "companies("+f.CompanyID+")" {
+		writeJSON(w, http.StatusNotFound, bcErr("BadRequest_NotFound", "The requested company was not found."))
+		return false
+	}
+	return true
+}
+
+func (f *BusinessCentral) create(w http.ResponseWriter, r *http.Request) {
+	if !f.route(w, r) {
+		return
+	}
+	f.mu.Lock()
+	f.posts++
+	f.mu.Unlock()
+	x := f.take()
+	if failBefore(w, x, bcErr) {
+		return
+	}
+	var so BCSalesOrder
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&so); err != nil {
+		writeJSON(w, http.StatusBadRequest, bcErr("BadRequest", "Invalid Request Body: "+err.Error()))
+		return
+	}
+	if so.ID != "" || so.Number != "" {
+		writeJSON(w, http.StatusBadRequest, bcErr("BadRequest", "The property 'id' is read-only."))
+		return
+	}
+	if code, msg := f.validate(&so); msg != "" {
+		writeJSON(w, http.StatusBadRequest, bcErr(code, msg))
+		return
+	}
+	f.mu.Lock()
+	n := len(f.orders) + 1
+	so.ID = fmt.Sprintf("5d115c9c-44e3-ea11-bb43-%012d", n)
+	so.Number = fmt.Sprintf("S-ORD%06d", 101000+n)
+	f.orders = append(f.orders, so)
+	f.mu.Unlock()
+	if failAfter(w, r, x) {
+		return
+	}
+	w.Header().Set("Location", f.URL+r.URL.Path+"("+so.ID+")")
+	writeJSON(w, http.StatusCreated, so)
+}
+
+func (f *BusinessCentral) validate(so *BCSalesOrder) (code, msg string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if so.CustomerNumber == "" || (f.customers != nil && !f.customers[so.CustomerNumber]) {
+		return "Internal_RecordNotFound", fmt.Sprintf("The Customer does not exist. Identification fields and values: No.='%s'", so.CustomerNumber)
+	}
+	if n := utf8.RuneCountInString(so.ExternalDocumentNumber); n > 35 {
+		return "BadRequest_InvalidValue", fmt.Sprintf("The length of the string is %d, but it must be less than or equal to 35 characters. Value: %s", n, so.ExternalDocumentNumber)
+	}
+	if d := so.RequestedDeliveryDate; d != "" {
+		if _, err := order.ParseDate(d); err != nil {
+			return "BadRequest", fmt.Sprintf("Cannot convert the literal '%s' to the expected type 'Edm.Date'.", d)
+		}
+	}
+	for _, l := range so.SalesOrderLines {
+		if l.LineType != "Item" {
+			return "BadRequest", fmt.Sprintf("The value '%s' of lineType is not supported (only Item in this fake).", l.LineType)
+		}
+		if f.items != nil && !f.items[l.LineObjectNumber] {
+			return "Internal_RecordNotFound", fmt.Sprintf("The Item does not exist. Identification fields and values: No.='%s'", l.LineObjectNumber)
+		}
+		if l.Quantity.Sign() <= 0 {
+			return "Application_FieldValidationException", "Quantity must be positive."
+		}
+	}
+	return "", ""
+}
+
+func (f *BusinessCentral) list(w http.ResponseWriter, r *http.Request) {
+	if !f.route(w, r) {
+		return
+	}
+	conds, err := parseODataFilter(r.URL.Query().Get("$filter"))
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, bcErr("BadRequest", err.Error()))
+		return
+	}
+	value := []BCSalesOrder{}
+	for _, so := range f.Orders() {
+		fields := map[string]string{"number": so.Number, "customerNumber": so.CustomerNumber,
+			"externalDocumentNumber": so.ExternalDocumentNumber}
+		match := true
+		for k, v := range conds {
+			if fields[k] != v {
+				match = false
+			}
+		}
+		if match {
+			so.SalesOrderLines = nil
+			value = append(value, so)
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"@odata.context": f.URL + "/$metadata#companies(...)/salesOrders", "value": value})
+}
+
+// parseODataFilter parses the subset of OData $filter the connector uses:
+// field eq 'literal' [and field eq 'literal']..., with ” inside a literal
+// for a quote.
+func parseODataFilter(s string) (map[string]string, error) {
+	conds := map[string]string{}
+	if s == "" {
+		return conds, nil
+	}
+	known := map[string]bool{"number": true, "customerNumber": true, "externalDocumentNumber": true}
+	rest := strings.TrimSpace(s)
+	for {
+		field, after, ok := strings.Cut(rest, " eq '")
+		field = strings.TrimSpace(field)
+		if !ok || !known[field] {
+			return nil, fmt.Errorf("Could not find a property named '%s' on type 'Microsoft.NAV.salesOrder'.", field)
+		}
+		var lit bytes.Buffer
+		i := 0
+		for {
+			if i >= len(after) {
+				return nil, fmt.Errorf("There is an unterminated string literal in $filter %q.", s)
+			}
+			if after[i] == '\'' {
+				if i+1 < len(after) && after[i+1] == '\'' {
+					lit.WriteByte('\'')
+					i += 2
+					continue
+				}
+				break
+			}
+			lit.WriteByte(after[i])
+			i++
+		}
+		conds[field] = lit.String()
+		rest = strings.TrimSpace(after[i+1:])
+		if rest == "" {
+			return conds, nil
+		}
+		next, ok := strings.CutPrefix(rest, "and ")
+		if !ok {
+			return nil, fmt.Errorf("Syntax error in $filter %q.", s)
+		}
+		rest = next
+	}
+}
+
+func set(xs []string) map[string]bool {
+	if xs == nil {
+		return nil
+	}
+	m := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
+}

@@ -1,0 +1,243 @@
+package erptest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ordergate/ordergate/erp"
+	"github.com/ordergate/ordergate/order"
+)
+
+// Visma is a fake Visma.net ERP: the Visma Connect token endpoint
+// (/connect/token, client credentials with tenant_id) and the sales order
+// endpoint /API/controller/api/v1/salesorder (POST creates and answers 201
+// with a Location header, GET lists with customerRefNo and customer
+// filters).
+type Visma struct {
+	Failures
+
+	URL          string // base URL, as VismaConfig.BaseURL
+	TokenURL     string
+	Tenant       string
+	ClientID     string
+	ClientSecret string
+	// TenantHeader, when set, is required on API requests with the tenant
+	// id as its value.
+	TenantHeader string
+
+	srv    *httptest.Server
+	tokens *tokenIssuer
+
+	mu        sync.Mutex
+	customers map[string]bool
+	items     map[string]bool
+	orders    []VismaSalesOrder
+	posts     int
+}
+
+// VismaSalesOrder is a sales order stored by the fake.
+type VismaSalesOrder struct {
+	OrderType     string
+	OrderNo       string
+	Customer      string
+	CustomerRefNo string
+	RequestedOn   string
+	Lines         []VismaLine
+}
+
+// VismaLine is a stored order line.
+type VismaLine struct {
+	InventoryID string
+	Quantity    order.Decimal
+	UnitPrice   *order.Decimal
+}
+
+// NewVisma starts a fake that knows the given customers and items (nil
+// accepts any number); it is closed when the test ends.
+func NewVisma(t testing.TB, customers, items []string) *Visma {
+	f := &Visma{
+		Tenant:       "7c3a1f0e-5b8d-4e2a-9f61-2d4b8c0e1a37",
+		ClientID:     "isv_ordergate",
+		ClientSecret: "visma-client-secret",
+		customers:    set(customers),
+		items:        set(items),
+	}
+	f.tokens = newTokenIssuer(f.ClientID, f.ClientSecret, strings.Fields(erp.DefaultVismaScope),
+		map[string]string{"tenant_id": f.Tenant})
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /connect/token", f.tokens.serveToken)
+	mux.HandleFunc("POST /API/controller/api/v1/salesorder", f.create)
+	mux.HandleFunc("GET /API/controller/api/v1/salesorder", f.list)
+	f.srv = httptest.NewServer(mux)
+	t.Cleanup(f.srv.Close)
+	f.URL = f.srv.URL + "/API"
+	f.TokenURL = f.srv.URL + "/connect/token"
+	return f
+}
+
+// Config returns a connector configuration for this fake.
+func (f *Visma) Config() erp.VismaConfig {
+	return erp.VismaConfig{
+		BaseURL: f.URL, TokenURL: f.TokenURL, ClientID: f.ClientID,
+		ClientSecret: erp.Secret(f.ClientSecret), TenantID: f.Tenant, TenantHeader: f.TenantHeader,
+	}
+}
+
+// Orders returns the stored sales orders.
+func (f *Visma) Orders() []VismaSalesOrder {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]VismaSalesOrder(nil), f.orders...)
+}
+
+// OrderCount returns how many sales orders were created.
+func (f *Visma) OrderCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.orders)
+}
+
+// Posts returns how many create requests passed authentication.
+func (f *Visma) Posts() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.posts
+}
+
+// TokensIssued returns how many access tokens the token endpoint issued.
+func (f *Visma) TokensIssued() int { return f.tokens.count() }
+
+// ExpireTokens makes every issued token invalid.
+func (f *Visma) ExpireTokens() { f.tokens.revoke() }
+
+// vismaErr is the API's exception body.
+func vismaErr(code, msg string) any {
+	return map[string]string{
+		"ExceptionType": "IPPException", "ExceptionMessage": msg,
+		"ExceptionFaultCode": code, "ExceptionMessageID": code + "_" + "c9f3", "ExceptionDetails": "",
+	}
+}
+
+func (f *Visma) auth(w http.ResponseWriter, r *http.Request) bool {
+	if !f.tokens.valid(r) {
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Authorization has been denied for this request."})
+		return false
+	}
+	if f.TenantHeader != "" && r.Header.Get(f.TenantHeader) != f.Tenant {
+		writeJSON(w, http.StatusBadRequest, vismaErr("10013", "Missing or invalid "+f.TenantHeader+" header."))
+		return false
+	}
+	return true
+}
+
+type vValue[T any] struct {
+	Value T `json:"value"`
+}
+
+func (f *Visma) create(w http.ResponseWriter, r *http.Request) {
+	if !f.auth(w, r) {
+		return
+	}
+	f.mu.Lock()
+	f.posts++
+	f.mu.Unlock()
+	x := f.take()
+	if failBefore(w, x, vismaErr) {
+		return
+	}
+	var in struct {
+		OrderType     vValue[string]  `json:"orderType"`
+		Customer      vValue[string]  `json:"customer"`
+		CustomerRefNo vValue[string]  `json:"customerRefNo"`
+		RequestedOn   *vValue[string] `json:"requestedOn"`
+		Lines         []struct {
+			Operation   string                 `json:"operation"`
+			InventoryID vValue[string]         `json:"inventoryId"`
+			Quantity    vValue[order.Decimal]  `json:"quantity"`
+			UnitPrice   *vValue[order.Decimal] `json:"unitPrice"`
+		} `json:"lines"`
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"message": "The request is invalid: " + err.Error()})
+		return
+	}
+	so := VismaSalesOrder{OrderType: in.OrderType.Value, Customer: in.Customer.Value, CustomerRefNo: in.CustomerRefNo.Value}
+	if in.RequestedOn != nil {
+		so.RequestedOn = in.RequestedOn.Value
+	}
+	f.mu.Lock()
+	var msg string
+	switch {
+	case so.OrderType != "SO":
+		msg = fmt.Sprintf("Order type '%s' cannot be found in the system.", so.OrderType)
+	case so.Customer == "" || (f.customers != nil && !f.customers[so.Customer]):
+		msg = fmt.Sprintf("Error creating sales order. Customer '%s' cannot be found in the system.", so.Customer)
+	case len(in.Lines) == 0:
+		msg = "Error creating sales order. The document has no lines."
+	}
+	for _, l := range in.Lines {
+		switch {
+		case msg != "":
+		case l.Operation != "Insert":
+			msg = fmt.Sprintf("Operation '%s' is not valid for a new order.", l.Operation)
+		case f.items != nil && !f.items[l.InventoryID.Value]:
+			msg = fmt.Sprintf("Error creating sales order. Inventory item '%s' cannot be found in the system.", l.InventoryID.Value)
+		case l.Quantity.Value.Sign() <= 0:
+			msg = "Error creating sales order. Quantity must be greater than 0."
+		}
+		vl := VismaLine{InventoryID: l.InventoryID.Value, Quantity: l.Quantity.Value}
+		if l.UnitPrice != nil {
+			p := l.UnitPrice.Value
+			vl.UnitPrice = &p
+		}
+		so.Lines = append(so.Lines, vl)
+	}
+	if msg != "" {
+		f.mu.Unlock()
+		writeJSON(w, http.StatusBadRequest, vismaErr("12035", msg))
+		return
+	}
+	so.OrderNo = fmt.Sprintf("%06d", len(f.orders)+1)
+	f.orders = append(f.orders, so)
+	f.mu.Unlock()
+	if failAfter(w, r, x) {
+		return
+	}
+	w.Header().Set("Location", f.URL+"/controller/api/v1/salesorder/"+so.OrderType+"/"+so.OrderNo)
+	w.WriteHeader(http.StatusCreated)
+}
+
+func (f *Visma) list(w http.ResponseWriter, r *http.Request) {
+	if !f.auth(w, r) {
+		return
+	}
+	q := r.URL.Query()
+	type customer struct {
+		Number string `json:"number"`
+	}
+	type listed struct {
+		OrderType     string   `json:"orderType"`
+		OrderNo       string   `json:"orderNo"`
+		CustomerRefNo string   `json:"customerRefNo"`
+		Customer      customer `json:"customer"`
+		Status        string   `json:"status"`
+	}
+	out := []listed{}
+	for _, so := range f.Orders() {
+		if ref := q.Get("customerRefNo"); ref != "" && ref != so.CustomerRefNo {
+			continue
+		}
+		if c := q.Get("customer"); c != "" && c != so.Customer {
+			continue
+		}
+		out = append(out, listed{so.OrderType, so.OrderNo, so.CustomerRefNo, customer{so.Customer}, "Open"})
+	}
+	writeJSON(w, http.StatusOK, out)
+}

@@ -1,0 +1,234 @@
+package erp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/ordergate/ordergate/order"
+)
+
+// Visma creates sales orders in Visma.net ERP (Visma.net Financials) through
+// its REST API.
+//
+// Authentication is Visma Connect's OAuth 2.0 client credentials flow for
+// service applications: client id, client secret, scope and tenant_id (the
+// company's tenant) are posted to https://connect.visma.com/connect/token.
+// Set TenantHeader to also send the tenant id as a header on every API call
+// ("ipp-company-id" for the older company-context style).
+//
+// An order is created with:
+//
+//	POST {base}/controller/api/v1/salesorder
+//	{"orderType":{"value":"SO"},"customer":{"value":"10001"},"customerRefNo":{"value":"PO-4711"},
+//	 "requestedOn":{"value":"2026-12-01"},
+//	 "lines":[{"operation":"Insert","inventoryId":{"value":"1896-S"},"quantity":{"value":10},"unitPrice":{"value":12.5}}]}
+//
+// Every field is wrapped in Visma's DtoValue object {"value": ...}. The API
+// answers 201 Created with an empty body and the new order in the Location
+// header (.../salesorder/{orderType}/{orderNumber}, or .../salesorder/{orderNumber}).
+// Errors come as {"message":"..."} or {"ExceptionType":"...","ExceptionMessage":"..."};
+// the message is kept verbatim for the sales desk. unitPrice is sent only
+// when matching found an agreed price.
+//
+// Lookup searches by customer reference number (our PO number) and customer:
+// GET {base}/controller/api/v1/salesorder?customerRefNo=PO&customer=C.
+type Visma struct {
+	cfg VismaConfig
+	s   sender
+	tok *tokens
+}
+
+// NewVisma returns the Visma.net connector; cfg must be valid (see
+// Config.Validate). Empty BaseURL, TokenURL, Scope and OrderType take the
+// defaults.
+func NewVisma(cfg VismaConfig, client *http.Client, logger *slog.Logger) *Visma {
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultVismaBaseURL
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.TokenURL == "" {
+		cfg.TokenURL = DefaultVismaTokenURL
+	}
+	if cfg.Scope == "" {
+		cfg.Scope = DefaultVismaScope
+	}
+	if cfg.OrderType == "" {
+		cfg.OrderType = DefaultVismaOrderType
+	}
+	s := newSender(KindVisma, client, logger)
+	cc := clientcredentials.Config{
+		ClientID:       cfg.ClientID,
+		ClientSecret:   cfg.ClientSecret.Reveal(),
+		TokenURL:       cfg.TokenURL,
+		Scopes:         strings.Fields(cfg.Scope),
+		EndpointParams: url.Values{"tenant_id": {cfg.TenantID}},
+	}
+	return &Visma{cfg: cfg, s: s, tok: newTokens(KindVisma, cc, s.client)}
+}
+
+// Name returns "visma".
+func (v *Visma) Name() string { return KindVisma }
+
+// dto is Visma's DtoValue wrapper.
+type dto[T any] struct {
+	Value T `json:"value"`
+}
+
+type vismaOrder struct {
+	OrderType     dto[string]  `json:"orderType"`
+	Customer      dto[string]  `json:"customer"`
+	CustomerRefNo dto[string]  `json:"customerRefNo"`
+	RequestedOn   *dto[string] `json:"requestedOn,omitempty"`
+	Lines         []vismaLine  `json:"lines"`
+}
+
+type vismaLine struct {
+	Operation   string              `json:"operation"`
+	InventoryID dto[string]         `json:"inventoryId"`
+	Quantity    dto[order.Decimal]  `json:"quantity"`
+	UnitPrice   *dto[order.Decimal] `json:"unitPrice,omitempty"`
+}
+
+// vismaListed is a sales order as GET salesorder lists it.
+type vismaListed struct {
+	OrderType     string `json:"orderType"`
+	OrderNo       string `json:"orderNo"`
+	CustomerRefNo string `json:"customerRefNo"`
+	Customer      struct {
+		Number string `json:"number"`
+	} `json:"customer"`
+}
+
+// vismaError is the API's error body; ASP.NET's "Message" matches too,
+// since encoding/json matches keys case-insensitively.
+type vismaError struct {
+	Message          string `json:"message"`
+	ExceptionMessage string `json:"ExceptionMessage"`
+	ExceptionCode    string `json:"ExceptionFaultCode"`
+}
+
+func (v *Visma) salesOrderURL() string { return v.cfg.BaseURL + "/controller/api/v1/salesorder" }
+
+func (v *Visma) request(ctx context.Context, method, u string, body []byte) func() (*http.Request, error) {
+	return func() (*http.Request, error) {
+		req, err := newRequest(ctx, method, u, body)
+		if err == nil && v.cfg.TenantHeader != "" {
+			req.Header.Set(v.cfg.TenantHeader, v.cfg.TenantID)
+		}
+		return req, err
+	}
+}
+
+// Deliver creates the sales order.
+func (v *Visma) Deliver(ctx context.Context, d Delivery) (Receipt, error) {
+	po := &d.Order
+	if e := checkOrder(KindVisma, po); e != nil {
+		return Receipt{}, e
+	}
+	so := vismaOrder{
+		OrderType:     dto[string]{v.cfg.OrderType},
+		Customer:      dto[string]{po.CustomerNumber},
+		CustomerRefNo: dto[string]{po.PONumber},
+	}
+	if !po.DeliveryDate.IsZero() {
+		so.RequestedOn = &dto[string]{po.DeliveryDate.String()}
+	}
+	for i := range po.Lines {
+		l := &po.Lines[i]
+		vl := vismaLine{Operation: "Insert", InventoryID: dto[string]{l.SKU}, Quantity: dto[order.Decimal]{l.Quantity}}
+		if l.AgreedPrice != nil {
+			vl.UnitPrice = &dto[order.Decimal]{*l.AgreedPrice}
+		}
+		so.Lines = append(so.Lines, vl)
+	}
+	body, err := json.Marshal(so)
+	if err != nil {
+		return Receipt{}, &Error{Kind: KindPermanent, Connector: KindVisma, Op: "deliver", Err: err}
+	}
+	r, err := v.s.authorized(ctx, v.tok, "deliver", true, v.request(ctx, http.MethodPost, v.salesOrderURL(), body))
+	if err != nil {
+		return Receipt{}, err
+	}
+	if !ok(r.Status) {
+		return Receipt{}, v.error("deliver", r, true)
+	}
+	rc, found := parseVismaLocation(r.Header.Get("Location"))
+	if !found {
+		return Receipt{}, &Error{Kind: KindUnclear, Connector: KindVisma, Op: "deliver", Status: r.Status,
+			Message: "created, but the response had no Location header with the order number"}
+	}
+	return rc, nil
+}
+
+// Lookup finds the sales order by customer reference number and customer.
+func (v *Visma) Lookup(ctx context.Context, d Delivery) (Receipt, bool, error) {
+	q := url.Values{"customerRefNo": {d.Order.PONumber}, "customer": {d.Order.CustomerNumber}}
+	u := v.salesOrderURL() + "?" + q.Encode()
+	r, err := v.s.authorized(ctx, v.tok, "lookup", false, v.request(ctx, http.MethodGet, u, nil))
+	if err != nil {
+		return Receipt{}, false, err
+	}
+	if r.Status == http.StatusNotFound {
+		return Receipt{}, false, nil
+	}
+	if !ok(r.Status) {
+		return Receipt{}, false, v.error("lookup", r, false)
+	}
+	var list []vismaListed
+	if err := json.Unmarshal(r.Body, &list); err != nil {
+		return Receipt{}, false, &Error{Kind: KindTransient, Connector: KindVisma, Op: "lookup",
+			Status: r.Status, Err: fmt.Errorf("decoding sales orders: %w", err)}
+	}
+	// The filters are applied again here: the API's query filters are not
+	// guaranteed to be exact matches.
+	for _, so := range list {
+		if so.CustomerRefNo == d.Order.PONumber && so.Customer.Number == d.Order.CustomerNumber {
+			return Receipt{ID: so.OrderType + "/" + so.OrderNo, Number: so.OrderNo}, true, nil
+		}
+	}
+	return Receipt{}, false, nil
+}
+
+func (v *Visma) error(op string, r *response, commits bool) *Error {
+	var e vismaError
+	_ = json.Unmarshal(r.Body, &e)
+	msg := e.ExceptionMessage
+	if msg == "" {
+		msg = e.Message
+	}
+	return v.s.statusError(op, r, e.ExceptionCode, msg, commits)
+}
+
+// parseVismaLocation reads the order from a Location header such as
+// https://integration.visma.net/API/controller/api/v1/salesorder/SO/000123.
+func parseVismaLocation(loc string) (Receipt, bool) {
+	u, err := url.Parse(loc)
+	if err != nil || loc == "" {
+		return Receipt{}, false
+	}
+	path := u.Path
+	i := strings.LastIndex(strings.ToLower(path), "/salesorder/")
+	if i < 0 {
+		return Receipt{}, false
+	}
+	parts := strings.Split(strings.Trim(path[i+len("/salesorder/"):], "/"), "/")
+	for j, p := range parts {
+		if s, err := url.PathUnescape(p); err == nil {
+			parts[j] = s
+		}
+	}
+	switch {
+	case len(parts) == 1 && parts[0] != "":
+		return Receipt{ID: parts[0], Number: parts[0]}, true
+	case len(parts) == 2 && parts[1] != "":
+		return Receipt{ID: parts[0] + "/" + parts[1], Number: parts[1]}, true
+	}
+	return Receipt{}, false
+}
