@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/ordergate/ordergate/erp"
 )
 
 // Config is the whole configuration. Field comments are the reference that
@@ -36,6 +38,9 @@ type Config struct {
 	Limits  Limits  `yaml:"limits"`
 	Sources Sources `yaml:"sources"`
 	EDI     EDI     `yaml:"edi"`
+	// ERP is where approved orders go; empty kind: nowhere yet, and
+	// approved orders wait in review saying so. See package erp.
+	ERP erp.Config `yaml:"erp"`
 }
 
 // HTTP configures the web server.
@@ -244,6 +249,11 @@ func (c *Config) Validate() error {
 		}
 		if d.StableFor < 0 {
 			bad(key+".stable_for", "must not be negative")
+		}
+	}
+	if c.ERP.Kind != "" {
+		if err := c.ERP.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("config: %w", err))
 		}
 	}
 	return errors.Join(errs...)

@@ -32,6 +32,11 @@ sources:
   file_drop:
     - dir: /srv/edi/in
       stable_for: 5s
+erp:
+  kind: webhook
+  webhook:
+    url: https://erp.example.com/orders
+    secret: whsec-topsecret
 `)
 	cfg, err := Load(p, env(map[string]string{"ORDERGATE_ADDR": "127.0.0.1:7000", "ORDERGATE_WORKERS": "3"}))
 	if err != nil {
@@ -51,7 +56,10 @@ sources:
 		t.Errorf("file drop durations = %v, %v", d.StableFor, d.Rescan)
 	}
 	out := cfg.YAML()
-	if strings.Contains(out, "secret") || !strings.Contains(out, "xxxxx") {
+	if cfg.ERP.Webhook.Secret.Reveal() != "whsec-topsecret" {
+		t.Errorf("erp secret not loaded")
+	}
+	if strings.Contains(out, "secret@") || strings.Contains(out, "topsecret") || !strings.Contains(out, "xxxxx") {
 		t.Errorf("secrets must be masked:\n%s", out)
 	}
 }
@@ -68,6 +76,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"bad size", "limits:\n  max_document_bytes: lots\n", nil, []string{"lots", "25MB"}},
 		{"drop without dir", "sources:\n  file_drop:\n    - rescan: 1s\n", nil, []string{"sources.file_drop[0].dir"}},
 		{"bad database url", "", map[string]string{"DATABASE_URL": "mysql://x"}, []string{"database_url"}},
+		{"erp without url", "erp:\n  kind: webhook\n", nil, []string{"erp.webhook.url"}},
 		{"bad env number", "", map[string]string{"ORDERGATE_WORKERS": "many"}, []string{"ORDERGATE_WORKERS"}},
 	}
 	for _, tc := range cases {

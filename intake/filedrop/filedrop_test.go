@@ -23,7 +23,7 @@ type bundle struct {
 	now  time.Time
 }
 
-func setup(t *testing.T, cfg Config) *bundle {
+func setup(t testing.TB, cfg Config) *bundle {
 	t.Helper()
 	pool := dbtest.New(t)
 	pipe, err := intake.New(intake.Options{Pool: pool, Registry: parsers.NewRegistry()})
@@ -61,7 +61,7 @@ func (b *bundle) scan(t *testing.T) {
 	}
 }
 
-func (b *bundle) count(t *testing.T, sql string, args ...any) int {
+func (b *bundle) count(t testing.TB, sql string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := b.pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
