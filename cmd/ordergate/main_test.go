@@ -186,6 +186,9 @@ func TestKilledAfterClaimProcessesFileExactlyOnce(t *testing.T) {
 			if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
 				t.Fatal(err)
 			}
+			if err := os.MkdirAll(drop, 0o750); err != nil {
+				t.Fatal(err)
+			}
 			env := []string{"DATABASE_URL=" + url}
 			first := start(t, work, append(env, "ORDERGATE_TEST_PAUSE="+pauseAt), "serve", "--config", cfg, "--addr", "127.0.0.1:0")
 			first.waitAddr(t)
