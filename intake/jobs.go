@@ -178,6 +178,7 @@ type routeWorker struct {
 func (w *routeWorker) Work(ctx context.Context, job *river.Job[RouteArgs]) error {
 	return advance(ctx, w.p, job, job.Args.OrderID, StateMatched, func(o *Order) (string, river.JobArgs, error) {
 		if o.PO.Status == StateApproved && len(o.PO.Exceptions) == 0 && o.ReviewReason == "" {
+			o.approve()
 			return StateApproved, DeliverArgs{OrderID: o.ID}, nil
 		}
 		o.PO.Status = StateReview
@@ -196,36 +197,6 @@ func reviewReason(ex []order.Exception) string {
 		return ex[0].Message
 	}
 	return fmt.Sprintf("%s (and %d more)", ex[0].Message, len(ex)-1)
-}
-
-type deliverWorker struct {
-	river.WorkerDefaults[DeliverArgs]
-	p *Pipeline
-}
-
-func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
-	if w.p.opts.Deliverer == nil {
-		return advance(ctx, w.p, job, job.Args.OrderID, StateApproved, func(o *Order) (string, river.JobArgs, error) {
-			o.PO.Status = StateReview
-			o.ReviewReason = ReasonNoDeliverer
-			return StateReview, nil, nil
-		})
-	}
-	o, err := GetOrder(ctx, w.p.opts.Pool, job.Args.OrderID)
-	if err != nil {
-		return err
-	}
-	if o.State != StateApproved {
-		return nil
-	}
-	erpNo, err := w.p.opts.Deliverer.Deliver(ctx, o.ID, &o.PO)
-	if err != nil {
-		return err // River retries with backoff; issue 5 refines the policy
-	}
-	return advance(ctx, w.p, job, o.ID, StateApproved, func(o *Order) (string, river.JobArgs, error) {
-		o.ERPOrderNo = erpNo
-		return StateDelivered, nil, nil
-	})
 }
 
 // advance runs one stage on an order in one transaction: lock the order,

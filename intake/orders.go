@@ -32,9 +32,16 @@ type Order struct {
 	State        string
 	ReviewReason string
 	ERPOrderNo   string
-	PO           order.PurchaseOrder
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	ERPOrderID   string
+	// Delivery: when approved (deliveries of a customer follow this order),
+	// when delivered, how often tried, and the last error in plain words.
+	ApprovedAt       time.Time
+	DeliveredAt      time.Time
+	DeliveryAttempts int
+	DeliveryError    string
+	PO               order.PurchaseOrder
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // Settled reports whether the pipeline is done with the order for now: it
@@ -65,15 +72,32 @@ func insertOrder(ctx context.Context, tx pgx.Tx, docID int64, index int, po *ord
 	return id, true, nil
 }
 
-const orderColumns = `id, document_id, message_index, state, review_reason, erp_order_no, data, created_at, updated_at`
+const orderColumns = `id, document_id, message_index, state, review_reason, erp_order_no, erp_order_id,
+	coalesce(approved_at, 'epoch'), coalesce(delivered_at, 'epoch'), delivery_attempts, delivery_error,
+	data, created_at, updated_at`
 
 func scanOrder(row pgx.Row) (Order, error) {
 	var o Order
-	err := row.Scan(&o.ID, &o.DocumentID, &o.MessageIndex, &o.State, &o.ReviewReason, &o.ERPOrderNo, &o.PO, &o.CreatedAt, &o.UpdatedAt)
+	err := row.Scan(&o.ID, &o.DocumentID, &o.MessageIndex, &o.State, &o.ReviewReason, &o.ERPOrderNo, &o.ERPOrderID,
+		&o.ApprovedAt, &o.DeliveredAt, &o.DeliveryAttempts, &o.DeliveryError,
+		&o.PO, &o.CreatedAt, &o.UpdatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Order{}, db.ErrNotFound
 	}
+	if o.ApprovedAt.Unix() == 0 {
+		o.ApprovedAt = time.Time{}
+	}
+	if o.DeliveredAt.Unix() == 0 {
+		o.DeliveredAt = time.Time{}
+	}
 	return o, err
+}
+
+// approve stamps the approval time that orders a customer's deliveries.
+func (o *Order) approve() {
+	o.ApprovedAt = time.Now()
+	o.ReviewReason = ""
+	o.DeliveryError = ""
 }
 
 // GetOrder returns an order.
@@ -108,10 +132,19 @@ func saveOrder(ctx context.Context, tx pgx.Tx, o *Order) error {
 		o.PO.Status = o.State
 	}
 	_, err := tx.Exec(ctx, `UPDATE orders SET state = $2, review_reason = $3, erp_order_no = $4, data = $5,
-		customer_number = $6, updated_at = now() WHERE id = $1`,
-		o.ID, o.State, o.ReviewReason, o.ERPOrderNo, o.PO, o.PO.CustomerNumber)
+		customer_number = $6, erp_order_id = $7, approved_at = $8, delivered_at = $9, delivery_error = $10,
+		updated_at = now() WHERE id = $1`,
+		o.ID, o.State, o.ReviewReason, o.ERPOrderNo, o.PO, o.PO.CustomerNumber, o.ERPOrderID,
+		nullTime(o.ApprovedAt), nullTime(o.DeliveredAt), o.DeliveryError)
 	if err != nil {
 		return fmt.Errorf("intake: save order %d: %w", o.ID, err)
 	}
 	return nil
+}
+
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }

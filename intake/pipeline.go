@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
+	"github.com/ordergate/ordergate/erp"
 	"github.com/ordergate/ordergate/order"
 	"github.com/ordergate/ordergate/parsers"
 )
@@ -25,12 +26,6 @@ type Matcher interface {
 	Match(ctx context.Context, po *order.PurchaseOrder) error
 }
 
-// Deliverer hands an approved order to the ERP and returns the ERP's order
-// number. The erp package provides it.
-type Deliverer interface {
-	Deliver(ctx context.Context, orderID int64, po *order.PurchaseOrder) (erpOrderNo string, err error)
-}
-
 // Options configure a Pipeline.
 type Options struct {
 	Pool     *pgxpool.Pool
@@ -41,10 +36,12 @@ type Options struct {
 	// Workers is the number of concurrent jobs; 0 makes an insert-only
 	// pipeline (the CLI's ingest), which enqueues but never works jobs.
 	Workers int
-	// Matcher and Deliverer are nil until those capabilities are set up;
-	// orders then go to review with a plain reason instead of pretending.
-	Matcher   Matcher
-	Deliverer Deliverer
+	// Matcher and ERP are nil until those capabilities are set up; orders
+	// then go to review with a plain reason instead of pretending.
+	Matcher Matcher
+	ERP     erp.Connector
+	// Delivery tunes retries to the ERP; zero values take the defaults.
+	Delivery DeliveryOptions
 	// Metrics, when set, records job latency.
 	Metrics *Metrics
 }
@@ -61,6 +58,7 @@ func New(opts Options) (*Pipeline, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
+	opts.Delivery.fillDefaults()
 	p := &Pipeline{opts: opts, log: opts.Log}
 	cfg := &river.Config{Logger: opts.Log.With("component", "river")}
 	if opts.Workers > 0 {

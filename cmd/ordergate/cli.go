@@ -12,6 +12,7 @@ import (
 
 	"github.com/ordergate/ordergate/config"
 	"github.com/ordergate/ordergate/db"
+	"github.com/ordergate/ordergate/erp"
 	"github.com/ordergate/ordergate/parsers"
 )
 
@@ -114,6 +115,15 @@ func (e *env) openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (
 		return nil, err
 	}
 	return h, nil
+}
+
+// connector builds the configured ERP connector, or nil when none is
+// configured (approved orders then wait in review, saying so).
+func connector(cfg config.Config, log *slog.Logger) (erp.Connector, error) {
+	if cfg.ERP.Kind == "" {
+		return nil, nil
+	}
+	return erp.New(cfg.ERP, nil, log)
 }
 
 // registry lists the formats this build reads, in sniffing order.

@@ -55,12 +55,16 @@ func (e *env) ingest(args []string) int {
 		return e.fail("ingest", err)
 	}
 	defer h.Close()
+	conn, err := connector(cfg, log)
+	if err != nil {
+		return e.fail("ingest", err)
+	}
 	workers := 0
 	if *wait {
 		workers = cfg.Workers.Pipeline
 	}
 	pipe, err := intake.New(intake.Options{Pool: h.Pool, Registry: registry(), Log: log,
-		MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes), Workers: workers})
+		MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes), Workers: workers, ERP: conn})
 	if err != nil {
 		return e.fail("ingest", err)
 	}

@@ -60,6 +60,10 @@ func (e *env) serve(args []string, withDemo bool) int {
 	}
 	defer h.Close()
 
+	conn, err := connector(cfg, log)
+	if err != nil {
+		return e.fail(name, err)
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	pipe, err := intake.New(intake.Options{
@@ -68,6 +72,7 @@ func (e *env) serve(args []string, withDemo bool) int {
 		Log:              log,
 		MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes),
 		Workers:          cfg.Workers.Pipeline,
+		ERP:              conn,
 		Metrics:          intake.NewMetrics(reg, h.Pool, log),
 	})
 	if err != nil {
