@@ -148,3 +148,24 @@ func nullTime(t time.Time) *time.Time {
 	}
 	return &t
 }
+
+// ListFilter selects orders for ListOrders.
+type ListFilter struct {
+	State    string // empty: every state
+	Limit    int
+	BeforeID int64 // page: orders with a smaller id (0: from the newest)
+}
+
+// ListOrders lists orders newest first.
+func ListOrders(ctx context.Context, ex db.Executor, f ListFilter) ([]Order, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	rows, err := ex.Query(ctx, `SELECT `+orderColumns+` FROM orders
+		WHERE ($1 = '' OR state = $1) AND ($2 = 0 OR id < $2)
+		ORDER BY id DESC LIMIT $3`, f.State, f.BeforeID, f.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("intake: list orders: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Order, error) { return scanOrder(r) })
+}

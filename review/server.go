@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/ordergate/ordergate/db"
+	"github.com/ordergate/ordergate/intake"
 )
 
 // Server holds what the handlers need.
@@ -23,6 +24,9 @@ type Server struct {
 	Pool     *pgxpool.Pool
 	Log      *slog.Logger
 	Gatherer prometheus.Gatherer
+	Pipeline *intake.Pipeline
+	// MaxDocumentBytes limits uploads (limits.max_document_bytes).
+	MaxDocumentBytes int64
 }
 
 // Handler returns the HTTP handler with every route.
@@ -40,6 +44,13 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.Gatherer, promhttp.HandlerOpts{})))
+
+	api := r.Group("/api/v1", s.requireAPIKey)
+	api.POST("/documents", s.postDocument)
+	api.GET("/documents/:id", s.getDocument)
+	api.GET("/orders", s.listOrders)
+	api.GET("/orders/:id", s.getOrder)
+	api.POST("/orders/:id/retry-delivery", s.retryDelivery)
 }
 
 // healthz answers 200 while the process is alive.

@@ -30,6 +30,7 @@ Usage:
   ordergate reprocess [--config FILE] ID                 replay a document from its raw bytes
   ordergate import KIND FILE                             load master data (customers, items, ...)
   ordergate user add                                     add a sales desk user
+  ordergate apikey create|list|revoke [NAME]             manage API keys for /api/v1
   ordergate config  [--config FILE]                      print the resolved configuration
   ordergate version                                      print the version
 
@@ -58,6 +59,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 		"reprocess": (*env).reprocess,
 		"import":    (*env).importData,
 		"user":      (*env).user,
+		"apikey":    (*env).apikey,
 		"config":    (*env).printConfig,
 		"version":   (*env).version,
 	}

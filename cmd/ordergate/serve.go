@@ -108,7 +108,8 @@ func (e *env) serve(args []string, withDemo bool) int {
 	}
 
 	srv := &http.Server{
-		Handler:           (&review.Server{Pool: h.Pool, Log: log, Gatherer: reg}).Handler(),
+		Handler: (&review.Server{Pool: h.Pool, Log: log, Gatherer: reg, Pipeline: pipe,
+			MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes)}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	httpDone := make(chan error, 1)

@@ -1,0 +1,286 @@
+package review
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ordergate/ordergate/auth"
+	"github.com/ordergate/ordergate/db"
+	"github.com/ordergate/ordergate/intake"
+	"github.com/ordergate/ordergate/order"
+)
+
+// apiError is the one error shape of the JSON API.
+func apiError(c *gin.Context, status int, msg string) {
+	c.AbortWithStatusJSON(status, gin.H{"error": msg})
+}
+
+// requireAPIKey authenticates API calls by "Authorization: Bearer KEY" or
+// "X-API-Key: KEY". No cookie is involved, so the API is not exposed to
+// cross-site request forgery.
+func (s *Server) requireAPIKey(c *gin.Context) {
+	key := c.GetHeader("X-API-Key")
+	if h := c.GetHeader("Authorization"); key == "" && strings.HasPrefix(h, "Bearer ") {
+		key = strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
+	}
+	if key == "" {
+		c.Header("WWW-Authenticate", `Bearer realm="ordergate"`)
+		apiError(c, http.StatusUnauthorized, "an API key is required (Authorization: Bearer KEY)")
+		return
+	}
+	name, err := auth.VerifyAPIKey(c.Request.Context(), s.Pool, key)
+	if errors.Is(err, auth.ErrInvalidKey) {
+		c.Header("WWW-Authenticate", `Bearer realm="ordergate", error="invalid_token"`)
+		apiError(c, http.StatusUnauthorized, "the API key is not valid")
+		return
+	}
+	if err != nil {
+		s.Log.Error("api key check failed", "err", err)
+		apiError(c, http.StatusServiceUnavailable, "cannot check the API key right now")
+		return
+	}
+	c.Set("api_client", name)
+	c.Next()
+}
+
+// postDocument takes one document: a multipart form with a "file" field,
+// or the raw body with its Content-Type (and the file name in
+// Content-Disposition or ?name=). ?customer= names the customer it belongs
+// to. It answers 201 with the document id, or 200 for a repeat of a
+// document received before.
+func (s *Server) postDocument(c *gin.Context) {
+	limit := s.MaxDocumentBytes
+	if limit <= 0 {
+		limit = 25 << 20
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit+64<<10)
+	var data []byte
+	var name, ctype string
+	customer := c.Query("customer")
+	var err error
+	if strings.HasPrefix(c.ContentType(), "multipart/") {
+		fh, ferr := c.FormFile("file")
+		if ferr != nil {
+			apiError(c, statusFor(ferr, http.StatusBadRequest), "send the document in a form field named file: "+ferr.Error())
+			return
+		}
+		if fh.Size > limit {
+			apiError(c, http.StatusRequestEntityTooLarge, "the document is larger than the limit of "+strconv.FormatInt(limit, 10)+" bytes")
+			return
+		}
+		f, oerr := fh.Open()
+		if oerr != nil {
+			apiError(c, http.StatusBadRequest, oerr.Error())
+			return
+		}
+		data, err = io.ReadAll(io.LimitReader(f, limit+1))
+		f.Close()
+		name, ctype = fh.Filename, fh.Header.Get("Content-Type")
+		if v := c.PostForm("customer"); v != "" {
+			customer = v
+		}
+	} else {
+		data, err = io.ReadAll(c.Request.Body)
+		ctype = c.GetHeader("Content-Type")
+		name = c.Query("name")
+		if _, params, perr := mime.ParseMediaType(c.GetHeader("Content-Disposition")); perr == nil && params["filename"] != "" {
+			name = params["filename"]
+		}
+	}
+	if err != nil {
+		apiError(c, statusFor(err, http.StatusBadRequest), "cannot read the document: "+err.Error())
+		return
+	}
+	if len(data) == 0 {
+		apiError(c, http.StatusBadRequest, "the document is empty")
+		return
+	}
+	client := c.GetString("api_client")
+	r, err := s.Pipeline.Receive(c.Request.Context(), intake.Inbound{
+		Channel:        intake.ChannelAPI,
+		SourceRef:      "api:" + client,
+		Sender:         order.Sender{Kind: order.SenderAPI, ID: client, Verified: true},
+		FileName:       filepath.Base(name),
+		ContentType:    ctype,
+		CustomerNumber: customer,
+		Data:           data,
+	})
+	if errors.Is(err, intake.ErrTooLarge) {
+		apiError(c, http.StatusRequestEntityTooLarge, err.Error())
+		return
+	}
+	if err != nil {
+		s.Log.Error("api upload failed", "err", err)
+		apiError(c, http.StatusInternalServerError, "the document could not be stored; nothing was kept, send it again")
+		return
+	}
+	if r.Duplicate {
+		c.JSON(http.StatusOK, gin.H{"document_id": r.DocumentID, "duplicate": true, "duplicate_of": r.DuplicateOf})
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"document_id": r.DocumentID})
+}
+
+func statusFor(err error, fallback int) int {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return http.StatusRequestEntityTooLarge
+	}
+	return fallback
+}
+
+// documentJSON is the API form of a document (without its raw bytes).
+type documentJSON struct {
+	ID          int64           `json:"id"`
+	Channel     string          `json:"channel"`
+	State       string          `json:"state"`
+	Format      string          `json:"format,omitempty"`
+	Reason      string          `json:"reason,omitempty"`
+	FileName    string          `json:"file_name,omitempty"`
+	Size        int64           `json:"size"`
+	Sender      order.Sender    `json:"sender"`
+	ReceivedAt  time.Time       `json:"received_at"`
+	DuplicateOf int64           `json:"duplicate_of,omitempty"`
+	Problems    intake.Problems `json:"problems"`
+	Orders      []int64         `json:"orders"`
+}
+
+func (s *Server) getDocument(c *gin.Context) {
+	id, ok := idParam(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	d, err := intake.GetDocument(ctx, s.Pool, id)
+	if errors.Is(err, db.ErrNotFound) {
+		apiError(c, http.StatusNotFound, "no document "+c.Param("id"))
+		return
+	}
+	if err != nil {
+		s.internal(c, err)
+		return
+	}
+	orders, err := intake.OrdersOfDocument(ctx, s.Pool, id)
+	if err != nil {
+		s.internal(c, err)
+		return
+	}
+	out := documentJSON{ID: d.ID, Channel: d.Channel, State: d.State, Format: d.Format, Reason: d.Reason,
+		FileName: d.FileName, Size: d.Size, Sender: d.Sender, ReceivedAt: d.ReceivedAt, DuplicateOf: d.DuplicateOf,
+		Problems: d.Problems, Orders: []int64{}}
+	for _, o := range orders {
+		out.Orders = append(out.Orders, o.ID)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// orderJSON is the API form of an order: the canonical order JSON (with
+// status, exceptions and per-line resolution) plus its pipeline facts.
+type orderJSON struct {
+	ID               int64      `json:"id"`
+	DocumentID       int64      `json:"document_id"`
+	Status           string     `json:"status"`
+	ReviewReason     string     `json:"review_reason,omitempty"`
+	ERPOrderNo       string     `json:"erp_order_no,omitempty"`
+	DeliveryAttempts int        `json:"delivery_attempts,omitempty"`
+	DeliveryError    string     `json:"delivery_error,omitempty"`
+	DeliveredAt      *time.Time `json:"delivered_at,omitempty"`
+	*order.PurchaseOrder
+}
+
+func toOrderJSON(o *intake.Order) orderJSON {
+	out := orderJSON{ID: o.ID, DocumentID: o.DocumentID, Status: o.State, ReviewReason: o.ReviewReason,
+		ERPOrderNo: o.ERPOrderNo, DeliveryAttempts: o.DeliveryAttempts, DeliveryError: o.DeliveryError, PurchaseOrder: &o.PO}
+	if !o.DeliveredAt.IsZero() {
+		out.DeliveredAt = &o.DeliveredAt
+	}
+	return out
+}
+
+func (s *Server) getOrder(c *gin.Context) {
+	id, ok := idParam(c)
+	if !ok {
+		return
+	}
+	o, err := intake.GetOrder(c.Request.Context(), s.Pool, id)
+	if errors.Is(err, db.ErrNotFound) {
+		apiError(c, http.StatusNotFound, "no order "+c.Param("id"))
+		return
+	}
+	if err != nil {
+		s.internal(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toOrderJSON(&o))
+}
+
+// listOrders answers GET /orders?status=review&limit=50&before=ID, newest first.
+func (s *Server) listOrders(c *gin.Context) {
+	status := c.Query("status")
+	switch status {
+	case "", intake.StateReceived, intake.StateMatched, intake.StateApproved, intake.StateReview,
+		intake.StateDelivering, intake.StateDelivered, intake.StateRejected:
+	default:
+		apiError(c, http.StatusBadRequest, "unknown status "+strconv.Quote(status))
+		return
+	}
+	limit, err := strconv.Atoi(c.DefaultQuery("limit", "50"))
+	if err != nil || limit < 1 || limit > 500 {
+		apiError(c, http.StatusBadRequest, "limit must be a number from 1 to 500")
+		return
+	}
+	before, err := strconv.ParseInt(c.DefaultQuery("before", "0"), 10, 64)
+	if err != nil || before < 0 {
+		apiError(c, http.StatusBadRequest, "before must be an order id")
+		return
+	}
+	orders, err := intake.ListOrders(c.Request.Context(), s.Pool, intake.ListFilter{State: status, Limit: limit, BeforeID: before})
+	if err != nil {
+		s.internal(c, err)
+		return
+	}
+	out := make([]orderJSON, len(orders))
+	for i := range orders {
+		out[i] = toOrderJSON(&orders[i])
+	}
+	c.JSON(http.StatusOK, gin.H{"orders": out})
+}
+
+// retryDelivery sends an order whose delivery failed to the ERP again.
+func (s *Server) retryDelivery(c *gin.Context) {
+	id, ok := idParam(c)
+	if !ok {
+		return
+	}
+	if err := s.Pipeline.RetryDelivery(c.Request.Context(), id); err != nil {
+		if errors.Is(err, db.ErrNotFound) {
+			apiError(c, http.StatusNotFound, "no order "+c.Param("id"))
+			return
+		}
+		apiError(c, http.StatusConflict, err.Error())
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"order_id": id, "status": intake.StateApproved})
+}
+
+func idParam(c *gin.Context) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		apiError(c, http.StatusBadRequest, strconv.Quote(c.Param("id"))+" is not an id")
+		return 0, false
+	}
+	return id, true
+}
+
+func (s *Server) internal(c *gin.Context, err error) {
+	s.Log.Error("api request failed", "path", c.FullPath(), "err", err)
+	apiError(c, http.StatusInternalServerError, "internal error; it has been logged")
+}

@@ -1,0 +1,152 @@
+package review
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/ordergate/ordergate/auth"
+	"github.com/ordergate/ordergate/db/dbtest"
+	"github.com/ordergate/ordergate/intake"
+	"github.com/ordergate/ordergate/parsers"
+)
+
+type apiBundle struct {
+	srv  *httptest.Server
+	key  string
+	pipe *intake.Pipeline
+}
+
+func setupAPI(t *testing.T, maxBytes int64) *apiBundle {
+	t.Helper()
+	pool := dbtest.New(t)
+	log := slog.New(slog.DiscardHandler)
+	pipe, err := intake.New(intake.Options{Pool: pool, Registry: parsers.NewRegistry(), Log: log, MaxDocumentBytes: maxBytes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := auth.CreateAPIKey(context.Background(), pool, "test-client")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer((&Server{Pool: pool, Log: log, Gatherer: prometheus.NewRegistry(), Pipeline: pipe, MaxDocumentBytes: maxBytes}).Handler())
+	t.Cleanup(srv.Close)
+	return &apiBundle{srv: srv, key: key, pipe: pipe}
+}
+
+func (b *apiBundle) do(t *testing.T, method, path, ctype string, body io.Reader, key string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, b.srv.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	raw, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("%s %s: not JSON: %q", method, path, raw)
+	}
+	return resp.StatusCode, out
+}
+
+func TestAPIRequiresAKey(t *testing.T) {
+	b := setupAPI(t, 1<<20)
+	for _, r := range []struct{ method, path string }{
+		{"POST", "/api/v1/documents"}, {"GET", "/api/v1/documents/1"}, {"GET", "/api/v1/orders"},
+		{"GET", "/api/v1/orders/1"}, {"POST", "/api/v1/orders/1/retry-delivery"},
+	} {
+		for _, key := range []string{"", "og_wrong", b.key + "x"} {
+			code, body := b.do(t, r.method, r.path, "text/plain", strings.NewReader("x"), key)
+			if code != http.StatusUnauthorized || body["error"] == nil {
+				t.Errorf("%s %s with key %q = %d %v, want 401", r.method, r.path, key, code, body)
+			}
+		}
+	}
+}
+
+func TestAPIUploadAndReadBack(t *testing.T) {
+	b := setupAPI(t, 1<<20)
+	// Raw body upload.
+	code, body := b.do(t, "POST", "/api/v1/documents?customer=10001&name=po.edi", "application/edifact", strings.NewReader("UNA:+.? '"), b.key)
+	if code != http.StatusCreated {
+		t.Fatalf("upload = %d %v", code, body)
+	}
+	id := int64(body["document_id"].(float64))
+	// The same bytes again: a duplicate, not a second document to process.
+	code, body = b.do(t, "POST", "/api/v1/documents", "application/edifact", strings.NewReader("UNA:+.? '"), b.key)
+	if code != http.StatusOK || body["duplicate"] != true || int64(body["duplicate_of"].(float64)) != id {
+		t.Fatalf("repeat upload = %d %v", code, body)
+	}
+	// Multipart upload.
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", "order.csv")
+	fw.Write([]byte("sku,qty\nA-1,5\n"))
+	mw.WriteField("customer", "10002")
+	mw.Close()
+	code, body = b.do(t, "POST", "/api/v1/documents", mw.FormDataContentType(), &buf, b.key)
+	if code != http.StatusCreated {
+		t.Fatalf("multipart upload = %d %v", code, body)
+	}
+
+	code, body = b.do(t, "GET", "/api/v1/documents/"+jsonID(id), "", nil, b.key)
+	if code != 200 || body["state"] != "received" || body["file_name"] != "po.edi" || body["channel"] != "api" {
+		t.Fatalf("get document = %d %v", code, body)
+	}
+	sender := body["sender"].(map[string]any)
+	if sender["id"] != "test-client" || sender["kind"] != "api" {
+		t.Fatalf("sender = %v", sender)
+	}
+	if code, _ := b.do(t, "GET", "/api/v1/documents/999999", "", nil, b.key); code != http.StatusNotFound {
+		t.Fatalf("missing document = %d", code)
+	}
+	if code, _ := b.do(t, "GET", "/api/v1/documents/abc", "", nil, b.key); code != http.StatusBadRequest {
+		t.Fatalf("bad id = %d", code)
+	}
+	if code, body := b.do(t, "GET", "/api/v1/orders?status=review", "", nil, b.key); code != 200 || len(body["orders"].([]any)) != 0 {
+		t.Fatalf("list orders = %d %v", code, body)
+	}
+	if code, _ := b.do(t, "GET", "/api/v1/orders?status=bogus", "", nil, b.key); code != http.StatusBadRequest {
+		t.Fatalf("bad status = %d", code)
+	}
+}
+
+func TestAPIUploadLimits(t *testing.T) {
+	b := setupAPI(t, 100)
+	code, body := b.do(t, "POST", "/api/v1/documents", "text/csv", strings.NewReader(strings.Repeat("x", 101)), b.key)
+	if code != http.StatusRequestEntityTooLarge {
+		t.Fatalf("oversized upload = %d %v", code, body)
+	}
+	code, body = b.do(t, "POST", "/api/v1/documents", "text/csv", strings.NewReader(strings.Repeat("x", 1<<20)), b.key)
+	if code != http.StatusRequestEntityTooLarge {
+		t.Fatalf("far oversized upload = %d %v", code, body)
+	}
+	code, body = b.do(t, "POST", "/api/v1/documents", "text/csv", strings.NewReader(""), b.key)
+	if code != http.StatusBadRequest || !strings.Contains(body["error"].(string), "empty") {
+		t.Fatalf("empty upload = %d %v", code, body)
+	}
+}
+
+func jsonID(id int64) string {
+	b, _ := json.Marshal(id)
+	return string(b)
+}
