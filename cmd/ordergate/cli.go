@@ -14,6 +14,7 @@ import (
 	"github.com/ordergate/ordergate/db"
 	"github.com/ordergate/ordergate/erp"
 	"github.com/ordergate/ordergate/parsers"
+	"github.com/ordergate/ordergate/parsers/edifact"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -130,7 +131,7 @@ func connector(cfg config.Config, log *slog.Logger) (erp.Connector, error) {
 
 // registry lists the formats this build reads, in sniffing order.
 func registry() *parsers.Registry {
-	return parsers.NewRegistry()
+	return parsers.NewRegistry(edifact.New())
 }
 
 func (e *env) version(args []string) int {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -226,5 +227,43 @@ func TestKilledAfterClaimProcessesFileExactlyOnce(t *testing.T) {
 				t.Fatalf("processing/ not empty: %v", left)
 			}
 		})
+	}
+}
+
+func TestParsePrintsOrdersAsJSON(t *testing.T) {
+	cmd := exec.Command(binary, "parse", "../../demo/samples/01-eancom-orders.edi", "../../demo/samples/02-orders-release-chars.edi")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("parse: %v\n%s", err, stderr.String())
+	}
+	var orders []struct {
+		Format   string `json:"format"`
+		PO       string `json:"po_number"`
+		Function string `json:"function"`
+		Delivery string `json:"delivery_date"`
+		Buyer    struct {
+			GLN  string `json:"gln"`
+			Name string `json:"name"`
+		} `json:"buyer"`
+		Lines []struct {
+			GTIN     string          `json:"gtin"`
+			Quantity json.RawMessage `json:"quantity"`
+			Price    json.RawMessage `json:"unit_price"`
+		} `json:"lines"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &orders); err != nil {
+		t.Fatalf("stdout is not a JSON array of orders: %v\n%s", err, stdout.String())
+	}
+	if len(orders) != 2 {
+		t.Fatalf("orders = %d, want 2", len(orders))
+	}
+	o := orders[0]
+	if o.Format != "edifact" || o.PO != "PO-DEMO-1001" || o.Function != "original" || o.Delivery != "2026-12-02" ||
+		o.Buyer.GLN != "5412345000013" || len(o.Lines) != 2 || string(o.Lines[0].Quantity) != "12" || string(o.Lines[0].Price) != "14.5" {
+		t.Fatalf("first order = %+v", o)
+	}
+	if orders[1].Buyer.Name != "Café l'Ami du Coin+Fils" {
+		t.Fatalf("release characters and UNOC latin text: buyer name %q", orders[1].Buyer.Name)
 	}
 }
