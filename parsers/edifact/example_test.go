@@ -21,7 +21,7 @@ func ExampleParser_Parse() {
 	}
 	o := res.Orders[0]
 	fmt.Println(o.PONumber, o.OrderDate, o.Lines[0].GTIN, o.Lines[0].Quantity, o.Lines[0].Unit)
-	fmt.Println("source of the quantity:", o.Lines[0].Sources["quantity"])
+	fmt.Println("source of the quantity:", o.Lines[0].Sources.Get("quantity"))
 	fmt.Println(res.Errors[0].Message)
 	// Output:
 	// PO-1 2026-03-15 5412345678908 12 PCE

@@ -17,7 +17,7 @@ func (m *orderMapper) lin(seg *Segment, idx int) *Error {
 	if m.summary {
 		return &Error{Segment: "LIN", Index: idx, Code: CodeNotSupported, Msg: "line item after the summary section (UNS); expected LIN before UNS"}
 	}
-	l := order.Line{LineNo: len(m.o.Lines) + 1}
+	l := order.Line{LineNo: len(m.o.Lines) + 1, Sources: m.lineSources()}
 	if v := seg.Bytes(1, 1); len(v) > 0 {
 		n, err := strconv.Atoi(string(v))
 		if err != nil || n <= 0 {

@@ -30,7 +30,25 @@ type orderMapper struct {
 	cntSeg  int
 	cntPos  int
 	cntSet  bool
-	decs    []order.Decimal // slab for the *Decimal fields of lines
+	decs    []order.Decimal     // slab for the *Decimal fields of lines
+	srcs    []order.FieldSource // slab for the lines' Sources
+}
+
+// lineSourceRoom is how many field sources a line gets from the slab before
+// its Sources grows on its own (a LIN/PIA/IMD/QTY/PRI/DTM line has about 8).
+const lineSourceRoom = 8
+
+// lineSources returns an empty Sources with room for one line's fields,
+// carved from a per-message slab: one allocation for many lines instead of
+// one per line.
+func (m *orderMapper) lineSources() order.Sources {
+	if cap(m.srcs)-len(m.srcs) < lineSourceRoom {
+		lines := max(cap(m.o.Lines)-len(m.o.Lines), 4) // the previous message's size is the best guess
+		m.srcs = make([]order.FieldSource, 0, min(lines, 256)*lineSourceRoom)
+	}
+	n := len(m.srcs)
+	m.srcs = m.srcs[:n+lineSourceRoom]
+	return order.Sources(m.srcs[n : n : n+lineSourceRoom])
 }
 
 // decimal returns a pointer to d, allocated from a per-message slab rather
@@ -54,7 +72,7 @@ func newOrderMapper(rd *reader, unh *Segment) *orderMapper {
 }
 
 func src(seg *Segment, idx, e, c int) order.Source {
-	return order.Source{Segment: seg.Tag, Index: idx, Element: e, Component: c}
+	return order.Source{Segment: seg.Tag, Index: int32(idx), Element: int16(e), Component: int16(c)}
 }
 
 func (m *orderMapper) text(seg *Segment, e, c int) string {

@@ -84,7 +84,7 @@ func TestOrderMapping(t *testing.T) {
 	}{
 		{"BGM 9 original", with("BGM+220+PO1+9"), func(t *testing.T, o order.PurchaseOrder) {
 			eq(t, "function", string(o.Function), "original")
-			eq(t, "po source", o.Sources["po_number"].String(), "BGM #2 element 2.1")
+			eq(t, "po source", o.Sources.Get("po_number").String(), "BGM #2 element 2.1")
 		}},
 		{"BGM 1 cancellation without lines", []string{"BGM+220+PO1+1"}, func(t *testing.T, o order.PurchaseOrder) {
 			eq(t, "function", string(o.Function), "cancellation")
@@ -98,7 +98,7 @@ func TestOrderMapping(t *testing.T) {
 		}},
 		{"DTM 204, 64 before 63, 2 wins", with("BGM+220+P+9", "DTM+63:20260110:102", "DTM+64:20260108120000:204", "DTM+137:20260101:102"), func(t *testing.T, o order.PurchaseOrder) {
 			eq(t, "delivery", o.DeliveryDate.String(), "2026-01-08")
-			eq(t, "source", o.Sources["delivery_date"].String(), "DTM #4 element 1.2")
+			eq(t, "source", o.Sources.Get("delivery_date").String(), "DTM #4 element 1.2")
 		}},
 		{"DTM 718 range takes the first day", with("BGM+220+P+9", "DTM+2:20260201-20260205:718"), func(t *testing.T, o order.PurchaseOrder) {
 			eq(t, "delivery", o.DeliveryDate.String(), "2026-02-01")
@@ -107,13 +107,13 @@ func TestOrderMapping(t *testing.T) {
 			eq(t, "ON", o.Reference("ON"), "A1")
 			eq(t, "CT", o.Reference("CT"), "C7")
 			eq(t, "VN", o.Reference("VN"), "S9")
-			eq(t, "source", o.Sources["references[2]"].String(), "RFF #5 element 1.2")
+			eq(t, "source", o.Sources.Get("references[2]").String(), "RFF #5 element 1.2")
 		}},
 		{"NAD GLN and other code lists", with("BGM+220+P+9", "NAD+BY+4000001000005::9", "NAD+DP+STORE-7::92++Store 7", "NAD+IV+++Invoicee Ltd+Street 1+Town++12345+GB"), func(t *testing.T, o order.PurchaseOrder) {
 			eq(t, "buyer gln", o.Buyer.GLN, "4000001000005")
 			eq(t, "ship-to id", o.ShipTo.ID+"/"+o.ShipTo.CodeList+"/"+o.ShipTo.Name, "STORE-7/92/Store 7")
 			eq(t, "invoicee", o.Invoicee.Name+"|"+o.Invoicee.Address+"|"+o.Invoicee.City+"|"+o.Invoicee.Postcode+"|"+o.Invoicee.Country, "Invoicee Ltd|Street 1|Town|12345|GB")
-			eq(t, "source", o.Sources["buyer.gln"].String(), "NAD #3 element 2.1")
+			eq(t, "source", o.Sources.Get("buyer.gln").String(), "NAD #3 element 2.1")
 		}},
 		{"CUX and FTX", with("BGM+220+P+9", "CUX+2:SEK:9", "FTX+AAI+++Ring:twice"), func(t *testing.T, o order.PurchaseOrder) {
 			eq(t, "currency", o.Currency, "SEK")
@@ -124,7 +124,7 @@ func TestOrderMapping(t *testing.T) {
 			eq(t, "line 1", l[0].BuyerItem+"|"+l[0].SupplierItem+"|"+l[0].GTIN, "B-1|S-1|4000862141404")
 			eq(t, "line 2", l[1].BuyerItem+"|"+l[1].SupplierItem, "X|Y")
 			eq(t, "line 3", l[2].GTIN, "4000862141411")
-			eq(t, "source", l[0].Sources["supplier_item"].String(), "PIA #4 element 2.1")
+			eq(t, "source", l[0].Sources.Get("supplier_item").String(), "PIA #4 element 2.1")
 		}},
 		{"QTY decimal comma and unit, PRI basis, MOA", []string{"BGM+220+P+9", "LIN+7++4000862141404:EN", "IMD+F++:::Flour:fine", "QTY+21:2,5:KGM", "PRI+AAA:1.25:::10:KGM", "PRI+AAB:1.50", "MOA+203:3.13", "DTM+2:20260301:102", "RFF+LI:9", "LOC+7+DOCK1"}, func(t *testing.T, o order.PurchaseOrder) {
 			l := o.Lines[0]
