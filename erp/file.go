@@ -7,14 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 
+	"github.com/ordergate/ordergate/atomicfile"
 	"github.com/ordergate/ordergate/order"
 )
 
@@ -43,16 +42,8 @@ type FileExport struct {
 	log *slog.Logger
 
 	// Seams for tests: how the temporary file is created and renamed.
-	createTemp func(dir, pattern string) (tempFile, error)
+	createTemp func(dir, pattern string) (atomicfile.TempFile, error)
 	rename     func(oldpath, newpath string) error
-}
-
-// tempFile is the part of *os.File the export uses.
-type tempFile interface {
-	io.Writer
-	Sync() error
-	Close() error
-	Name() string
 }
 
 // NewFileExport returns the file connector; cfg must be valid (see
@@ -64,7 +55,7 @@ func NewFileExport(cfg FileConfig, logger *slog.Logger) *FileExport {
 	return &FileExport{
 		cfg: cfg,
 		log: logger,
-		createTemp: func(dir, pattern string) (tempFile, error) {
+		createTemp: func(dir, pattern string) (atomicfile.TempFile, error) {
 			return os.CreateTemp(dir, pattern)
 		},
 		rename: os.Rename,
@@ -76,7 +67,7 @@ func (f *FileExport) Name() string { return KindFile }
 
 // FileName returns the name the order's file gets.
 func (f *FileExport) FileName(d Delivery) string {
-	return fmt.Sprintf("order-%d-%s.%s", d.OrderID, sanitizeFileName(d.Order.PONumber), f.cfg.Format)
+	return fmt.Sprintf("order-%d-%s.%s", d.OrderID, atomicfile.SafeName(d.Order.PONumber, "nopo"), f.cfg.Format)
 }
 
 // Deliver writes the order's file unless it already exists.
@@ -96,45 +87,16 @@ func (f *FileExport) Deliver(ctx context.Context, d Delivery) (Receipt, error) {
 	if err != nil {
 		return Receipt{}, &Error{Kind: KindPermanent, Connector: KindFile, Op: "deliver", Err: err}
 	}
-	if err := f.writeAtomic(final, content); err != nil {
+	if err := (atomicfile.Writer{CreateTemp: f.createTemp, Rename: f.rename}).Write(final, content); err != nil {
 		return Receipt{}, &Error{Kind: KindTransient, Connector: KindFile, Op: "deliver", Err: err}
 	}
 	// The file is in place; make the rename itself durable. If that fails
 	// the file may vanish in a power loss, so the outcome is unclear and the
 	// job's Lookup decides.
-	if err := syncDir(f.cfg.Dir); err != nil {
+	if err := atomicfile.SyncDir(f.cfg.Dir); err != nil {
 		return Receipt{}, &Error{Kind: KindUnclear, Connector: KindFile, Op: "deliver", Err: err}
 	}
 	return Receipt{ID: name}, nil
-}
-
-// writeAtomic writes content to a hidden temporary file next to final,
-// flushes it and renames it to final. On any failure the temporary file is
-// removed and final is untouched.
-func (f *FileExport) writeAtomic(final string, content []byte) (err error) {
-	tmp, err := f.createTemp(filepath.Dir(final), "."+filepath.Base(final)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("creating temporary file: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(content); err != nil {
-		return fmt.Errorf("writing %s: %w", filepath.Base(tmp.Name()), err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("flushing %s: %w", filepath.Base(tmp.Name()), err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("closing %s: %w", filepath.Base(tmp.Name()), err)
-	}
-	if err = f.rename(tmp.Name(), final); err != nil {
-		return fmt.Errorf("renaming to %s: %w", filepath.Base(final), err)
-	}
-	return nil
 }
 
 // Lookup reports whether the order's file exists under its final name.
@@ -181,41 +143,3 @@ func encodeCSV(po *order.PurchaseOrder) ([]byte, error) {
 	return buf.Bytes(), w.Error()
 }
 
-// sanitizeFileName keeps letters, digits, "-", "_" and "." (not leading),
-// replaces runs of anything else with "_" and caps the length, so a PO
-// number can neither escape the folder nor hide the file.
-func sanitizeFileName(s string) string {
-	var b strings.Builder
-	under := false
-	for _, r := range s {
-		okRune := r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.')
-		if okRune {
-			b.WriteRune(r)
-			under = false
-		} else if !under {
-			b.WriteByte('_')
-			under = true
-		}
-		if b.Len() >= 64 {
-			break
-		}
-	}
-	out := strings.Trim(b.String(), "._")
-	if out == "" {
-		return "nopo"
-	}
-	return out
-}
-
-// syncDir flushes a directory entry change (the rename) to disk.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, errors.ErrUnsupported) {
-		return fmt.Errorf("syncing folder: %w", err)
-	}
-	return nil
-}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ordergate/ordergate/atomicfile"
 	"github.com/ordergate/ordergate/order"
 )
 
@@ -130,7 +131,7 @@ func TestFileExportNeverLeavesPartialFile(t *testing.T) {
 		setup func(f *FileExport)
 	}{
 		{"disk full mid-write", func(f *FileExport) {
-			f.createTemp = func(dir, pattern string) (tempFile, error) {
+			f.createTemp = func(dir, pattern string) (atomicfile.TempFile, error) {
 				file, err := os.CreateTemp(dir, pattern)
 				return &failingFile{File: file, n: 20}, err
 			}
@@ -205,8 +206,8 @@ func TestSanitizeFileName(t *testing.T) {
 		"Bestellung Müller":      "Bestellung_M_ller",
 		strings.Repeat("a", 100): strings.Repeat("a", 64),
 	} {
-		if got := sanitizeFileName(in); got != want {
-			t.Errorf("sanitizeFileName(%q) = %q, want %q", in, got, want)
+		if got := atomicfile.SafeName(in, "nopo"); got != want {
+			t.Errorf("SafeName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
