@@ -1,0 +1,218 @@
+package matching
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/ordergate/ordergate/catalog"
+	"github.com/ordergate/ordergate/order"
+)
+
+// candidate is one piece of evidence for a line's item.
+type candidate struct {
+	item catalog.ItemID
+	by   Resolution
+	// pack is the unit the evidence implies (a cross-reference's unit, a
+	// pack-level GTIN's unit), "" for none.
+	pack string
+}
+
+// prefetchBatch is how many lines are resolved before their items'
+// data is fetched together.
+const prefetchBatch = 64
+
+// matchLines resolves and checks every line. It works in batches of three
+// passes so that the memory fetches of different lines overlap: first the
+// numbers of a batch of lines are looked up, then the per-item data of all
+// resolved items is touched in one tight loop (catalog.Snapshot.Prefetch),
+// then each line is checked against warm caches. Against a million items
+// this saves a sixth of the time per line (BenchmarkMatch).
+func (m *run) matchLines() {
+	po := m.po
+	m.demand.init(len(po.Lines))
+	var ids [prefetchBatch]catalog.ItemID
+	for start := 0; start < len(po.Lines); start += prefetchBatch {
+		end := min(start+prefetchBatch, len(po.Lines))
+		for i := start; i < end; i++ {
+			l := &po.Lines[i]
+			lr := &m.res.Lines[i]
+			lr.LineNo = l.LineNo
+			lr.Item = catalog.NoItem
+			if c, ok := m.resolveItem(l); ok {
+				// Unit holds the evidence's pack unit until resolveUnit.
+				lr.Item, lr.By, lr.Unit = c.item, c.by, c.pack
+			}
+			ids[i-start] = lr.Item
+		}
+		m.sink += m.snap.Prefetch(ids[:end-start])
+		for i := start; i < end; i++ {
+			m.checkLine(&po.Lines[i], &m.res.Lines[i])
+		}
+	}
+}
+
+// checkLine checks a resolved line: item, unit, quantity, price, stock.
+func (m *run) checkLine(l *order.Line, lr *LineResult) {
+	if lr.Item == catalog.NoItem {
+		return
+	}
+	lr.SKU = m.snap.Item(lr.Item).SKU
+	m.checkItem(l, lr)
+	if !m.resolveUnit(l, lr, lr.Unit) {
+		return
+	}
+	if m.po.Function == order.FunctionCancellation || l.Action == order.LineDelete || l.Quantity.Sign() <= 0 {
+		return
+	}
+	m.checkQuantity(l, lr)
+	m.checkPrice(l, lr)
+	m.checkStock(l, lr)
+	m.res.Total = m.res.Total.Add(lr.Amount)
+}
+
+// resolveItem finds the line's item from its numbers, in order of
+// precedence: the customer's own item number (cross-reference), the GTIN,
+// the supplier item number as our SKU, the buyer's item number as our SKU
+// (only when it is not a cross-referenced code). The first found decides;
+// another number pointing to a different item makes the line AMBIGUOUS_ITEM.
+// Nothing found is UNKNOWN_ITEM with description suggestions.
+func (m *run) resolveItem(l *order.Line) (candidate, bool) {
+	s := m.snap
+	var cands [4]candidate
+	n := 0
+	xrefHit := false
+	if l.BuyerItem != "" && m.res.Customer >= 0 {
+		if x, id, unit, ok := s.CrossRef(m.res.Customer, l.BuyerItem); ok {
+			cands[n] = candidate{item: id, by: Resolution{Path: PathCrossRef, CrossRef: x}, pack: unit}
+			n++
+			xrefHit = true
+		}
+	}
+	if l.GTIN != "" {
+		g, err := catalog.ParseGTIN(l.GTIN)
+		if err != nil {
+			m.add(newException(InvalidGTIN, l.LineNo, "", l.GTIN, gtinProblem(err), nil))
+		} else if id, su, ok := s.ItemByGTIN(g); ok {
+			c := candidate{item: id, by: Resolution{Path: PathGTIN, GTIN: g}}
+			if su != nil {
+				c.pack = su.Unit
+			}
+			cands[n] = c
+			n++
+		}
+	}
+	if l.SupplierItem != "" {
+		if id, ok := s.ItemBySKU(l.SupplierItem); ok {
+			cands[n] = candidate{item: id, by: Resolution{Path: PathSKU, Code: l.SupplierItem}}
+			n++
+		}
+	}
+	if l.BuyerItem != "" && !xrefHit {
+		if id, ok := s.ItemBySKU(l.BuyerItem); ok {
+			cands[n] = candidate{item: id, by: Resolution{Path: PathBuyerAsSKU, Code: l.BuyerItem}}
+			n++
+		}
+	}
+	if n == 0 {
+		m.add(newException(UnknownItem, l.LineNo, "", describeLine(l), "", m.suggest(l)))
+		return candidate{}, false
+	}
+	for _, c := range cands[1:n] {
+		if c.item != cands[0].item {
+			m.add(m.ambiguous(l, cands[:n]))
+			break
+		}
+	}
+	return cands[0], true
+}
+
+func gtinProblem(err error) string {
+	switch {
+	case errors.Is(err, catalog.ErrGTINCheckDigit):
+		return "wrong check digit"
+	case errors.Is(err, catalog.ErrGTINLength):
+		return "a GTIN has 8, 12, 13 or 14 digits"
+	}
+	return "only digits are allowed"
+}
+
+// describeLine names a line's item the way the order did, for messages.
+func describeLine(l *order.Line) string {
+	var parts []string
+	if l.BuyerItem != "" {
+		parts = append(parts, "customer item "+l.BuyerItem)
+	}
+	if l.GTIN != "" {
+		parts = append(parts, "GTIN "+l.GTIN)
+	}
+	if l.SupplierItem != "" {
+		parts = append(parts, "our item "+l.SupplierItem)
+	}
+	if l.Description != "" {
+		parts = append(parts, `"`+l.Description+`"`)
+	}
+	if len(parts) == 0 {
+		return "(no item number or description)"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (m *run) ambiguous(l *order.Line, cands []candidate) Exception {
+	var got []string
+	var sugg []Suggestion
+	for _, c := range cands {
+		it := m.snap.Item(c.item)
+		got = append(got, c.by.String()+" = "+it.SKU)
+		dup := false
+		for _, s := range sugg {
+			dup = dup || s.SKU == it.SKU
+		}
+		if !dup {
+			sugg = append(sugg, Suggestion{SKU: it.SKU, Description: it.Description, Reason: "by " + c.by.String()})
+		}
+	}
+	return newException(AmbiguousItem, l.LineNo, "", strings.Join(got, ", "), "", sugg)
+}
+
+// isPiece reports whether a unit is the generic "piece" of EDI lines.
+func isPiece(u string) bool { return u == catalog.UnitPiece }
+
+// resolveUnit decides the unit the line's quantity counts in and converts
+// it to the base unit. An empty unit means the unit the evidence implies
+// (the cross-reference's unit, the pack level of the GTIN) or else the base
+// unit. A pack-level GTIN with the generic unit PCE counts packs of that
+// GTIN, as in EANCOM (the quantity refers to the trade item identified in
+// LIN). Other units must be the base unit, a sales unit of the item, or a
+// unit of the same dimension (GRM for a KGM item); otherwise UNIT_MISMATCH.
+func (m *run) resolveUnit(l *order.Line, lr *LineResult, pack string) bool {
+	s := m.snap
+	unit := catalog.NormalizeUnit(l.Unit)
+	switch {
+	case unit == "" && pack != "":
+		unit = pack
+	case unit == "":
+		unit = s.BaseUnit(lr.Item)
+	case pack != "" && lr.By.Path == PathGTIN && isPiece(unit):
+		unit = pack
+	}
+	f, ok := s.UnitFactor(lr.Item, unit)
+	if !ok {
+		lr.Unit = ""
+		m.add(newException(UnitMismatch, l.LineNo, lr.SKU, l.Unit, m.unitsOf(lr.Item), nil))
+		return false
+	}
+	lr.Unit = unit
+	lr.Quantity = l.Quantity
+	lr.BaseQuantity = l.Quantity.Mul(f)
+	return true
+}
+
+// unitsOf lists the units an item is sold in, "PCE, CT (12 PCE)".
+func (m *run) unitsOf(id catalog.ItemID) string {
+	base := m.snap.BaseUnit(id)
+	parts := []string{base}
+	for _, u := range m.snap.SalesUnits(id) {
+		parts = append(parts, u.Unit+" ("+u.Factor.String()+" "+base+")")
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,110 @@
+package matching
+
+import (
+	"github.com/ordergate/ordergate/catalog"
+	"github.com/ordergate/ordergate/order"
+)
+
+var (
+	one     = order.NewDecimal(1)
+	hundred = order.NewDecimal(100)
+)
+
+// agreedPrice finds the price that applies to the line: the customer's own
+// price, else its price list, else the list price (DESIGN.md "Matching").
+// Within a scope only prices valid today in the order currency count, and
+// the highest quantity break at or below the ordered base quantity wins.
+// otherCurrency reports that a valid price existed only in other currencies.
+func (m *run) agreedPrice(id catalog.ItemID, baseQty order.Decimal) (p *catalog.PriceEntry, scope catalog.PriceScope, otherCurrency bool) {
+	for _, sc := range [...]catalog.PriceScope{catalog.ScopeCustomer, catalog.ScopePriceList, catalog.ScopeList} {
+		var best *catalog.PriceEntry
+		ps := m.snap.Prices(sc, m.res.Customer, id)
+		for i := range ps {
+			e := &ps[i]
+			if !e.ValidAt(m.today) {
+				continue
+			}
+			if e.Currency != m.res.Currency {
+				otherCurrency = true
+				continue
+			}
+			if e.MinQty.Cmp(baseQty) <= 0 {
+				best = e
+			}
+		}
+		if best != nil {
+			return best, sc, false
+		}
+	}
+	return nil, 0, otherCurrency
+}
+
+// checkPrice sets the line's agreed price (per the line's unit) and checks
+// the price the customer sent, per its price basis, against it: the
+// difference may be at most the customer's tolerance in percent.
+func (m *run) checkPrice(l *order.Line, lr *LineResult) {
+	p, scope, otherCur := m.agreedPrice(lr.Item, lr.BaseQuantity)
+	sent, hasSent := sentPrice(l)
+	if p == nil {
+		switch {
+		case m.res.Customer < 0:
+			// Prices depend on the customer; UNKNOWN_CUSTOMER says enough.
+		case otherCur && m.currencyReported:
+			// The order-level CURRENCY_MISMATCH already says it.
+		case otherCur:
+			m.add(newException(CurrencyMismatch, l.LineNo, lr.SKU, m.res.Currency, "the prices of "+lr.SKU+" are in another currency", nil))
+		default:
+			m.add(newException(NoPrice, l.LineNo, lr.SKU, "", "in "+m.res.Currency+" on "+m.opts.Today.String(), nil))
+		}
+		if hasSent {
+			lr.Amount = sent.Mul(lr.Quantity)
+		}
+		return
+	}
+	agreed := p.Price
+	if p.Unit != lr.Unit {
+		lineF, _ := m.snap.UnitFactor(lr.Item, lr.Unit)
+		priceF := one
+		if p.Unit != "" {
+			priceF, _ = m.snap.UnitFactor(lr.Item, p.Unit)
+		}
+		if lineF != priceF {
+			agreed, _ = agreed.Mul(lineF).Div(priceF)
+		}
+	}
+	lr.AgreedPrice, lr.HasPrice, lr.PriceScope = agreed, true, scope
+	lr.Amount = agreed.Mul(lr.Quantity)
+	if !hasSent || m.res.Customer < 0 {
+		return
+	}
+	diff := sent.Sub(agreed).Abs()
+	var tol order.Decimal
+	if m.cust != nil && m.cust.PriceTolerancePct.Sign() > 0 {
+		tol, _ = agreed.Mul(m.cust.PriceTolerancePct).Div(hundred)
+	}
+	if diff.Cmp(tol) > 0 {
+		m.add(newException(PriceMismatch, l.LineNo, lr.SKU,
+			sent.String()+" "+m.res.Currency+" per "+lr.Unit,
+			agreed.String()+" "+m.res.Currency+" per "+lr.Unit+" ("+scope.String()+priceTolText(m.cust)+")", nil))
+	}
+}
+
+// sentPrice is the unit price the customer sent, per one unit (the price
+// divided by its price basis).
+func sentPrice(l *order.Line) (order.Decimal, bool) {
+	if l.UnitPrice == nil {
+		return order.Decimal{}, false
+	}
+	p := *l.UnitPrice
+	if l.PriceBasis != nil && l.PriceBasis.Sign() > 0 && *l.PriceBasis != one {
+		p, _ = p.Div(*l.PriceBasis)
+	}
+	return p, true
+}
+
+func priceTolText(c *catalog.Customer) string {
+	if c == nil || c.PriceTolerancePct.IsZero() {
+		return ""
+	}
+	return ", tolerance " + c.PriceTolerancePct.String() + "%"
+}
