@@ -203,6 +203,9 @@ func (m *run) checkOrder() {
 // priorOrders returns the customer's earlier orders with the PO number (or,
 // for changes, the order number referenced by RFF+ON), without this order.
 func (m *run) priorOrders() []catalog.PriorOrder {
+	if h := m.history(); h != nil {
+		return h.Prior
+	}
 	po := m.po
 	var out []catalog.PriorOrder
 	for _, number := range []string{po.PONumber, po.Reference("ON")} {
@@ -258,6 +261,14 @@ func (m *run) checkPrior() {
 	}
 }
 
+// history returns the live history when it belongs to the identified customer.
+func (m *run) history() *History {
+	if h := m.opts.History; h != nil && m.cust != nil && h.Customer == m.cust.Number {
+		return h
+	}
+	return nil
+}
+
 func priorText(p catalog.PriorOrder) string {
 	s := "order " + p.OrderID
 	if !p.Received.IsZero() {
@@ -279,6 +290,9 @@ func (m *run) checkCredit() {
 		return
 	}
 	exposure := c.OpenBalance.Add(m.snap.OpenOrdersValue(m.res.Customer)).Add(m.res.Total)
+	if h := m.history(); h != nil {
+		exposure = exposure.Add(h.PendingValue)
+	}
 	if m.opts.OrderID != "" {
 		if o, ok := m.snap.OpenOrder(m.opts.OrderID); ok && o.Customer == c.Number {
 			exposure = exposure.Sub(o.Value)

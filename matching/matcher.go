@@ -52,6 +52,26 @@ type Options struct {
 	// MaxSuggestions caps the suggestions per unknown line; zero means 5,
 	// negative means none (no description search).
 	MaxSuggestions int
+	// History, when set, is what the pipeline's database says of the
+	// customer's other orders right now. It replaces the snapshot's prior
+	// orders, which are only as fresh as the last snapshot build.
+	History *History
+}
+
+// History is the live order history of the order's customer, read by the
+// pipeline after a first Match identified the customer.
+type History struct {
+	// Customer is the customer number the history belongs to; it is
+	// ignored when Match identifies another customer.
+	Customer string
+	// Prior are the customer's other orders with the order's PO number or
+	// with the order number a change references (RFF+ON), this order excluded.
+	Prior []catalog.PriorOrder
+	// PendingValue is the value of the customer's orders accepted by
+	// ordergate but not yet reported by the ERP as open orders (approved or
+	// on their way to the ERP), this order excluded. It adds to the
+	// snapshot's open orders for the credit check.
+	PendingValue order.Decimal
 }
 
 // Result is what Match decides.
