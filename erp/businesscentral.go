@@ -118,8 +118,9 @@ func (bc *BusinessCentral) Deliver(ctx context.Context, d Delivery) (Receipt, er
 	}
 	for i := range po.Lines {
 		l := &po.Lines[i]
+		qty, _ := l.Ordered()
 		so.SalesOrderLines = append(so.SalesOrderLines, bcOrderLine{
-			LineType: "Item", LineObjectNumber: l.SKU, Quantity: l.Quantity, UnitPrice: l.AgreedPrice,
+			LineType: "Item", LineObjectNumber: l.SKU, Quantity: qty, UnitPrice: l.AgreedPrice,
 		})
 	}
 	body, err := json.Marshal(so)

@@ -133,13 +133,13 @@ func encodeCSV(po *order.PurchaseOrder) ([]byte, error) {
 	for i := range po.Lines {
 		l := &po.Lines[i]
 		price := ""
+		qty, unit := l.Ordered()
 		if l.AgreedPrice != nil {
 			price = l.AgreedPrice.String()
 		}
 		_ = w.Write([]string{po.PONumber, po.CustomerNumber, strconv.Itoa(l.LineNo), l.SKU,
-			l.Quantity.String(), l.Unit, price, deliveryDate(po, l).String()})
+			qty.String(), unit, price, deliveryDate(po, l).String()})
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()
 }
-

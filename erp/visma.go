@@ -142,7 +142,8 @@ func (v *Visma) Deliver(ctx context.Context, d Delivery) (Receipt, error) {
 	}
 	for i := range po.Lines {
 		l := &po.Lines[i]
-		vl := vismaLine{Operation: "Insert", InventoryID: dto[string]{l.SKU}, Quantity: dto[order.Decimal]{l.Quantity}}
+		qty, _ := l.Ordered()
+		vl := vismaLine{Operation: "Insert", InventoryID: dto[string]{l.SKU}, Quantity: dto[order.Decimal]{qty}}
 		if l.AgreedPrice != nil {
 			vl.UnitPrice = &dto[order.Decimal]{*l.AgreedPrice}
 		}

@@ -242,10 +242,20 @@ func Apply(po *order.PurchaseOrder, r *Result) {
 	if r.CustomerNumber != "" {
 		po.CustomerNumber = r.CustomerNumber
 	}
+	po.CustomerBy = r.CustomerBy
+	po.Total = nil
+	if r.Customer != catalog.NoCustomer {
+		t := r.Total
+		po.Total = &t
+	}
 	po.Status = string(r.Status)
 	po.Exceptions = make([]order.Exception, len(r.Exceptions))
 	for i, e := range r.Exceptions {
-		po.Exceptions[i] = order.Exception{Code: string(e.Code), LineNo: e.LineNo, Message: e.Message}
+		x := order.Exception{Code: string(e.Code), LineNo: e.LineNo, Message: e.Message, SKU: e.SKU, Got: e.Got, Expected: e.Expected}
+		for _, s := range e.Suggestions {
+			x.Suggestions = append(x.Suggestions, order.Suggestion(s))
+		}
+		po.Exceptions[i] = x
 	}
 	for i := range po.Lines {
 		if i >= len(r.Lines) {
@@ -253,10 +263,12 @@ func Apply(po *order.PurchaseOrder, r *Result) {
 		}
 		l, lr := &po.Lines[i], &r.Lines[i]
 		l.SKU, l.AgreedPrice, l.ResolvedBy = "", nil, ""
+		l.SalesQuantity, l.SalesUnit, l.BaseQuantity = order.Decimal{}, "", order.Decimal{}
 		if !lr.Resolved() {
 			continue
 		}
 		l.SKU = lr.SKU
+		l.SalesQuantity, l.SalesUnit, l.BaseQuantity = lr.Quantity, lr.Unit, lr.BaseQuantity
 		l.ResolvedBy = lr.By.String()
 		if lr.HasPrice {
 			p := lr.AgreedPrice

@@ -90,8 +90,9 @@ func TestApply(t *testing.T) {
 	js := string(b)
 	for _, want := range []string{
 		`"status":"review"`, `"customer_number":"C100"`,
-		`"exceptions":[{"code":"UNKNOWN_ITEM","line_no":2,"message":"Line 2: we do not know item customer item NOPE."}]`,
-		`"sku":"AB-100","agreed_price":0.08,"resolved_by":"GTIN 0` + gtinScrew + `"`,
+		`"exceptions":[{"code":"UNKNOWN_ITEM","line_no":2,"message":"Line 2: we do not know item customer item NOPE.","got":"customer item NOPE"}]`,
+		`"sku":"AB-100","sales_quantity":10,"sales_unit":"PCE","base_quantity":10,"agreed_price":0.08,"resolved_by":"GTIN 0` + gtinScrew + `"`,
+		`"customer_by":"EDI sender id ACMEEDI","total":0.8`,
 	} {
 		if !strings.Contains(js, want) {
 			t.Errorf("JSON lacks %s\n%s", want, js)

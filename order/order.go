@@ -131,7 +131,10 @@ type PurchaseOrder struct {
 	// by JSON field name ("po_number", "buyer.gln", ...).
 	Sources Sources `json:"sources,omitempty"`
 
-	// Set by matching.
+	// Set by matching: how the customer was identified, the order value at
+	// agreed prices, the decision and its reasons.
+	CustomerBy string      `json:"customer_by,omitempty"`
+	Total      *Decimal    `json:"total,omitempty"`
 	Status     string      `json:"status,omitempty"`
 	Exceptions []Exception `json:"exceptions,omitempty"`
 }
@@ -170,18 +173,49 @@ type Line struct {
 	Sources      Sources     `json:"sources,omitempty"`
 
 	// Set by matching.
-	SKU         string   `json:"sku,omitempty"`
-	AgreedPrice *Decimal `json:"agreed_price,omitempty"`
-	ResolvedBy  string   `json:"resolved_by,omitempty"`
+	SKU string `json:"sku,omitempty"`
+	// SalesQuantity in SalesUnit is the quantity as matching understood it
+	// (units normalised to UN/ECE Rec 20, a cross-reference's unit applied);
+	// AgreedPrice is per one SalesUnit. BaseQuantity is in the item's base unit.
+	SalesQuantity Decimal  `json:"sales_quantity,omitzero"`
+	SalesUnit     string   `json:"sales_unit,omitempty"`
+	BaseQuantity  Decimal  `json:"base_quantity,omitzero"`
+	AgreedPrice   *Decimal `json:"agreed_price,omitempty"`
+	ResolvedBy    string   `json:"resolved_by,omitempty"`
+}
+
+// Ordered returns the quantity and unit to deliver: the matched sales
+// quantity when matching resolved the line, else the quantity as sent.
+// The agreed price is per this unit.
+func (l *Line) Ordered() (Decimal, string) {
+	if l.SalesUnit != "" {
+		return l.SalesQuantity, l.SalesUnit
+	}
+	return l.Quantity, l.Unit
 }
 
 // Exception is one reason an order cannot be approved automatically. Codes
 // are a closed set owned by the matching package; LineNo is 0 for order-level
-// exceptions.
+// exceptions. The other fields carry what the desk needs to fix it.
 type Exception struct {
 	Code    string `json:"code"`
 	LineNo  int    `json:"line_no,omitempty"`
 	Message string `json:"message"`
+	// SKU is the line's resolved item, when known.
+	SKU string `json:"sku,omitempty"`
+	// Got is the value in the order; Expected what the master data wants.
+	Got      string `json:"got,omitempty"`
+	Expected string `json:"expected,omitempty"`
+	// Suggestions are items (or customers) the desk can pick.
+	Suggestions []Suggestion `json:"suggestions,omitempty"`
+}
+
+// Suggestion is a candidate the desk can pick to fix an exception.
+type Suggestion struct {
+	SKU         string  `json:"sku"`
+	Description string  `json:"description,omitempty"`
+	Reason      string  `json:"reason,omitempty"`
+	Score       float64 `json:"score,omitempty"`
 }
 
 // Source points a value back to where it came from so the review UI can show
