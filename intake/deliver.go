@@ -76,7 +76,7 @@ func (w *deliverWorker) NextRetry(job *river.Job[DeliverArgs]) time.Time {
 func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	pool := w.p.opts.Pool
 	if w.p.opts.ERP == nil {
-		return advance(ctx, w.p, job, job.Args.OrderID, StateApproved, func(o *Order) (string, river.JobArgs, error) {
+		return advance(ctx, w.p, job, job.Args.OrderID, StateApproved, func(_ pgx.Tx, o *Order) (string, river.JobArgs, error) {
 			o.PO.Status = StateReview
 			o.ReviewReason = ReasonNoDeliverer
 			return StateReview, nil, nil
@@ -133,7 +133,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 }
 
 func (w *deliverWorker) delivered(ctx context.Context, job *river.Job[DeliverArgs], id int64, rc erp.Receipt) error {
-	return advance(ctx, w.p, job, id, StateDelivering, func(o *Order) (string, river.JobArgs, error) {
+	return advance(ctx, w.p, job, id, StateDelivering, func(_ pgx.Tx, o *Order) (string, river.JobArgs, error) {
 		o.ERPOrderID = rc.ID
 		o.ERPOrderNo = rc.Number
 		if o.ERPOrderNo == "" {
@@ -165,7 +165,7 @@ func (w *deliverWorker) failed(ctx context.Context, job *river.Job[DeliverArgs],
 		reason = fmt.Sprintf("the order could not be delivered to the ERP after %d attempts: %v", job.Attempt, cause)
 	}
 	w.p.log.Warn("delivery ended in review", "order", id, "reason", reason)
-	return advance(ctx, w.p, job, id, StateDelivering, func(o *Order) (string, river.JobArgs, error) {
+	return advance(ctx, w.p, job, id, StateDelivering, func(_ pgx.Tx, o *Order) (string, river.JobArgs, error) {
 		o.ReviewReason = reason
 		o.DeliveryError = cause.Error()
 		return StateReview, nil, nil

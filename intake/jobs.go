@@ -155,13 +155,13 @@ type matchWorker struct {
 }
 
 func (w *matchWorker) Work(ctx context.Context, job *river.Job[MatchArgs]) error {
-	return advance(ctx, w.p, job, job.Args.OrderID, StateReceived, func(o *Order) (string, river.JobArgs, error) {
+	return advance(ctx, w.p, job, job.Args.OrderID, StateReceived, func(tx pgx.Tx, o *Order) (string, river.JobArgs, error) {
 		if w.p.opts.Matcher == nil {
 			o.PO.Status = StateReview
 			o.ReviewReason = ReasonNoMatcher
 			return StateMatched, RouteArgs{OrderID: o.ID}, nil
 		}
-		if err := w.p.opts.Matcher.Match(ctx, &o.PO); err != nil {
+		if err := w.p.opts.Matcher.Match(ctx, tx, o.ID, &o.PO); err != nil {
 			return "", nil, err
 		}
 		return StateMatched, RouteArgs{OrderID: o.ID}, nil
@@ -176,7 +176,7 @@ type routeWorker struct {
 // Work approves an order only when matching said so and raised nothing;
 // everything else waits for a person.
 func (w *routeWorker) Work(ctx context.Context, job *river.Job[RouteArgs]) error {
-	return advance(ctx, w.p, job, job.Args.OrderID, StateMatched, func(o *Order) (string, river.JobArgs, error) {
+	return advance(ctx, w.p, job, job.Args.OrderID, StateMatched, func(_ pgx.Tx, o *Order) (string, river.JobArgs, error) {
 		if o.PO.Status == StateApproved && len(o.PO.Exceptions) == 0 && o.ReviewReason == "" {
 			o.approve()
 			return StateApproved, DeliverArgs{OrderID: o.ID}, nil
@@ -203,14 +203,14 @@ func reviewReason(ex []order.Exception) string {
 // skip if it is no longer in the expected state (an earlier attempt
 // committed), apply the step, save, enqueue the next job, complete this one.
 func advance[A river.JobArgs](ctx context.Context, p *Pipeline, job *river.Job[A], orderID int64, from string,
-	step func(*Order) (to string, next river.JobArgs, err error)) error {
+	step func(pgx.Tx, *Order) (to string, next river.JobArgs, err error)) error {
 	return pgx.BeginFunc(ctx, p.opts.Pool, func(tx pgx.Tx) error {
 		o, err := getOrderForUpdate(ctx, tx, orderID)
 		if err != nil {
 			return err
 		}
 		if o.State == from {
-			to, next, err := step(&o)
+			to, next, err := step(tx, &o)
 			if err != nil {
 				return err
 			}

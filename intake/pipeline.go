@@ -21,9 +21,11 @@ import (
 const Queue = river.QueueDefault
 
 // Matcher decides an order's customer, lines and exceptions, and sets
-// po.Status to "approved" or "review". The matching package provides it.
+// po.Status to "approved" or "review". It runs inside the match stage's
+// transaction, so it may read (and lock) the order history consistently.
+// CatalogMatcher is the real one.
 type Matcher interface {
-	Match(ctx context.Context, po *order.PurchaseOrder) error
+	Match(ctx context.Context, tx pgx.Tx, orderID int64, po *order.PurchaseOrder) error
 }
 
 // Options configure a Pipeline.

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ordergate/ordergate/db/dbtest"
@@ -53,7 +54,7 @@ func (lineFormat) Parse(_ context.Context, doc parsers.Document) (parsers.Result
 // deliver stages.
 type approveAll struct{}
 
-func (approveAll) Match(_ context.Context, po *order.PurchaseOrder) error {
+func (approveAll) Match(_ context.Context, _ pgx.Tx, _ int64, po *order.PurchaseOrder) error {
 	po.CustomerNumber = "10001"
 	for i := range po.Lines {
 		po.Lines[i].SKU = po.Lines[i].SupplierItem

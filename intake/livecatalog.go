@@ -1,0 +1,148 @@
+package intake
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ordergate/ordergate/catalog"
+)
+
+// MasterDataChannel is the PostgreSQL NOTIFY channel on which a change of
+// master data is announced (the payload is the new version).
+const MasterDataChannel = "ordergate_masterdata"
+
+// CatalogLoader builds a snapshot of the master data and says which version
+// it is.
+type CatalogLoader func(ctx context.Context) (*catalog.Snapshot, int64, error)
+
+// LiveCatalog keeps the newest master-data snapshot for matching. A new
+// snapshot is built in the background when master data changes (LISTEN on
+// MasterDataChannel, plus a periodic version check in case a notification
+// was missed) and swapped in atomically: matching never waits for a build
+// and never sees a half-built catalog.
+type LiveCatalog struct {
+	pool    *pgxpool.Pool
+	load    CatalogLoader
+	version func(ctx context.Context) (int64, error)
+	log     *slog.Logger
+	every   time.Duration
+
+	cur     atomic.Pointer[loaded]
+	ready   chan struct{}
+	readyMu sync.Once
+}
+
+type loaded struct {
+	snap    *catalog.Snapshot
+	version int64
+	at      time.Time
+}
+
+// NewLiveCatalog returns a catalog that loads with load; version (optional)
+// reads the current master-data version cheaply for the periodic check.
+func NewLiveCatalog(pool *pgxpool.Pool, load CatalogLoader, version func(ctx context.Context) (int64, error), log *slog.Logger) *LiveCatalog {
+	return &LiveCatalog{pool: pool, load: load, version: version, log: log.With("component", "catalog"),
+		every: time.Minute, ready: make(chan struct{})}
+}
+
+// Snapshot returns the current snapshot, or nil before the first load.
+func (l *LiveCatalog) Snapshot() *catalog.Snapshot {
+	if c := l.cur.Load(); c != nil {
+		return c.snap
+	}
+	return nil
+}
+
+// Version returns the master-data version of the current snapshot (0 before the first load).
+func (l *LiveCatalog) Version() int64 {
+	if c := l.cur.Load(); c != nil {
+		return c.version
+	}
+	return 0
+}
+
+// Ready is closed once the first snapshot is loaded.
+func (l *LiveCatalog) Ready() <-chan struct{} { return l.ready }
+
+// Refresh builds a new snapshot now and swaps it in.
+func (l *LiveCatalog) Refresh(ctx context.Context) error {
+	start := time.Now()
+	snap, v, err := l.load(ctx)
+	if err != nil {
+		return err
+	}
+	l.cur.Store(&loaded{snap: snap, version: v, at: time.Now()})
+	l.readyMu.Do(func() { close(l.ready) })
+	l.log.Info("master data loaded", "version", v, "customers", snap.NumCustomers(), "items", snap.NumItems(), "took", time.Since(start))
+	return nil
+}
+
+// Run loads the first snapshot and then follows changes until ctx ends.
+func (l *LiveCatalog) Run(ctx context.Context) error {
+	for {
+		err := l.Refresh(ctx)
+		if err == nil {
+			break
+		}
+		l.log.Error("cannot load master data; orders wait until it loads", "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(5 * time.Second):
+		}
+	}
+	changed := make(chan struct{}, 1)
+	go l.listen(ctx, changed)
+	tick := time.NewTicker(l.every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-changed:
+		case <-tick.C:
+			if l.version == nil {
+				continue
+			}
+			v, err := l.version(ctx)
+			if err != nil || v == l.Version() {
+				continue
+			}
+		}
+		if err := l.Refresh(ctx); err != nil && ctx.Err() == nil {
+			l.log.Error("cannot rebuild master data; keeping the previous snapshot", "err", err)
+		}
+	}
+}
+
+// listen signals changed for each notification, coalescing bursts (an
+// import of many rows notifies once per statement).
+func (l *LiveCatalog) listen(ctx context.Context, changed chan<- struct{}) {
+	for ctx.Err() == nil {
+		conn, err := l.pool.Acquire(ctx)
+		if err != nil {
+			time.Sleep(time.Second)
+			continue
+		}
+		_, err = conn.Exec(ctx, "LISTEN "+MasterDataChannel)
+		for err == nil {
+			_, err = conn.Conn().WaitForNotification(ctx)
+			if err == nil {
+				select {
+				case changed <- struct{}{}:
+				default:
+				}
+			}
+		}
+		conn.Hijack().Close(context.Background()) // a connection in LISTEN state is not returned to the pool
+		if ctx.Err() == nil {
+			l.log.Warn("master data notifications interrupted; reconnecting", "err", err)
+			time.Sleep(time.Second)
+		}
+	}
+}
