@@ -99,6 +99,9 @@ type EDI struct {
 	InterchangeID string `yaml:"interchange_id"` // our UNB sender id
 	Qualifier     string `yaml:"qualifier"`      // e.g. 14 (GLN)
 	OutboundDir   string `yaml:"outbound_dir"`   // CONTRL/ORDRSP go to OutboundDir/<partner>
+	// Contrl is when a CONTRL is sent: requested (UNB 0031 = 1, the
+	// default), always or never.
+	Contrl string `yaml:"contrl"`
 }
 
 // Default returns the configuration used when no file is given.
@@ -184,6 +187,9 @@ func (c *Config) fillDefaults() {
 			d.StableFor = 2 * time.Second
 		}
 	}
+	if c.EDI.Contrl == "" {
+		c.EDI.Contrl = "requested"
+	}
 	if c.EDI.OutboundDir == "" && c.DataDir != "" {
 		c.EDI.OutboundDir = filepath.Join(c.DataDir, "outbound")
 	}
@@ -232,6 +238,11 @@ func (c *Config) Validate() error {
 	}
 	if c.Limits.MaxZipExpansion <= 0 {
 		bad("limits.max_zip_expansion", "must be positive")
+	}
+	switch c.EDI.Contrl {
+	case "requested", "always", "never":
+	default:
+		bad("edi.contrl", "%q is not requested, always or never", c.EDI.Contrl)
 	}
 	seen := map[string]bool{}
 	for i, d := range c.Sources.FileDrop {

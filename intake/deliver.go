@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -133,7 +134,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 }
 
 func (w *deliverWorker) delivered(ctx context.Context, job *river.Job[DeliverArgs], id int64, rc erp.Receipt) error {
-	return advance(ctx, w.p, job, id, StateDelivering, func(_ pgx.Tx, o *Order) (string, river.JobArgs, error) {
+	return advance(ctx, w.p, job, id, StateDelivering, func(tx pgx.Tx, o *Order) (string, river.JobArgs, error) {
 		o.ERPOrderID = rc.ID
 		o.ERPOrderNo = rc.Number
 		if o.ERPOrderNo == "" {
@@ -141,6 +142,9 @@ func (w *deliverWorker) delivered(ctx context.Context, job *river.Job[DeliverArg
 		}
 		o.DeliveredAt = time.Now()
 		o.DeliveryError = ""
+		if err := w.p.enqueueAck(ctx, tx, o.PO.Format, AckArgs{DocumentID: o.DocumentID, OrderID: o.ID, What: AckORDRSP, Status: "accepted"}); err != nil {
+			return "", nil, err
+		}
 		return StateDelivered, nil, nil
 	})
 }
@@ -223,5 +227,29 @@ func (p *Pipeline) RetryDelivery(ctx context.Context, id int64) error {
 		}
 		_, err = p.client.InsertTx(ctx, tx, DeliverArgs{OrderID: id}, nil)
 		return err
+	})
+}
+
+// RejectOrder is the desk's "reject": an order waiting in review is closed
+// without reaching the ERP, and the sender is told why (an ORDRSP rejection
+// for EDIFACT partners).
+func (p *Pipeline) RejectOrder(ctx context.Context, id int64, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return errors.New("intake: say why the order is rejected; the sender is told")
+	}
+	return pgx.BeginFunc(ctx, p.opts.Pool, func(tx pgx.Tx) error {
+		o, err := getOrderForUpdate(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if o.State != StateReview {
+			return fmt.Errorf("intake: order %d is %s; only an order in review can be rejected", id, o.State)
+		}
+		o.State, o.ReviewReason = StateRejected, "rejected: "+reason
+		if err := saveOrder(ctx, tx, &o); err != nil {
+			return err
+		}
+		return p.enqueueAck(ctx, tx, o.PO.Format, AckArgs{DocumentID: o.DocumentID, OrderID: o.ID, What: AckORDRSP, Status: "rejected", Reason: reason})
 	})
 }

@@ -110,6 +110,9 @@ func (w *parseWorker) Work(ctx context.Context, job *river.Job[ParseArgs]) error
 				}
 			}
 		}
+		if err := w.p.enqueueAck(ctx, tx, res.Format, AckArgs{DocumentID: doc.ID, What: AckContrl}); err != nil {
+			return err
+		}
 		pj, err := json.Marshal(probs)
 		if err != nil {
 			return err

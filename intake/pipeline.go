@@ -44,6 +44,8 @@ type Options struct {
 	ERP     erp.Connector
 	// Delivery tunes retries to the ERP; zero values take the defaults.
 	Delivery DeliveryOptions
+	// Acks, when set, sends CONTRL and ORDRSP back to EDIFACT partners.
+	Acks *AckOptions
 	// Metrics, when set, records job latency.
 	Metrics *Metrics
 }
@@ -69,6 +71,7 @@ func New(opts Options) (*Pipeline, error) {
 		river.AddWorker(workers, &matchWorker{p: p})
 		river.AddWorker(workers, &routeWorker{p: p})
 		river.AddWorker(workers, &deliverWorker{p: p})
+		river.AddWorker(workers, &ackWorker{p: p})
 		cfg.Workers = workers
 		cfg.Queues = map[string]river.QueueConfig{Queue: {MaxWorkers: opts.Workers}}
 		cfg.JobTimeout = 5 * time.Minute

@@ -284,3 +284,29 @@ func (s *Server) internal(c *gin.Context, err error) {
 	s.Log.Error("api request failed", "path", c.FullPath(), "err", err)
 	apiError(c, http.StatusInternalServerError, "internal error; it has been logged")
 }
+
+// rejectOrder closes an order in review without sending it to the ERP; the
+// sender is told why. Body: {"reason": "..."}.
+func (s *Server) rejectOrder(c *gin.Context) {
+	id, ok := idParam(c)
+	if !ok {
+		return
+	}
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10)
+	if err := c.ShouldBindJSON(&body); err != nil {
+		apiError(c, http.StatusBadRequest, `send {"reason": "..."}: `+err.Error())
+		return
+	}
+	if err := s.Pipeline.RejectOrder(c.Request.Context(), id, body.Reason); err != nil {
+		if errors.Is(err, db.ErrNotFound) {
+			apiError(c, http.StatusNotFound, "no order "+c.Param("id"))
+			return
+		}
+		apiError(c, http.StatusConflict, err.Error())
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"order_id": id, "status": intake.StateRejected})
+}

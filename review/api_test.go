@@ -72,7 +72,7 @@ func TestAPIRequiresAKey(t *testing.T) {
 	b := setupAPI(t, 1<<20)
 	for _, r := range []struct{ method, path string }{
 		{"POST", "/api/v1/documents"}, {"GET", "/api/v1/documents/1"}, {"GET", "/api/v1/orders"},
-		{"GET", "/api/v1/orders/1"}, {"POST", "/api/v1/orders/1/retry-delivery"},
+		{"GET", "/api/v1/orders/1"}, {"POST", "/api/v1/orders/1/retry-delivery"}, {"POST", "/api/v1/orders/1/reject"},
 	} {
 		for _, key := range []string{"", "og_wrong", b.key + "x"} {
 			code, body := b.do(t, r.method, r.path, "text/plain", strings.NewReader("x"), key)

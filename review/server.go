@@ -51,6 +51,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/orders", s.listOrders)
 	api.GET("/orders/:id", s.getOrder)
 	api.POST("/orders/:id/retry-delivery", s.retryDelivery)
+	api.POST("/orders/:id/reject", s.rejectOrder)
 }
 
 // healthz answers 200 while the process is alive.

@@ -13,6 +13,7 @@ import (
 	"github.com/ordergate/ordergate/config"
 	"github.com/ordergate/ordergate/db"
 	"github.com/ordergate/ordergate/erp"
+	"github.com/ordergate/ordergate/intake"
 	"github.com/ordergate/ordergate/parsers"
 	"github.com/ordergate/ordergate/parsers/edifact"
 )
@@ -127,6 +128,15 @@ func connector(cfg config.Config, log *slog.Logger) (erp.Connector, error) {
 		return nil, nil
 	}
 	return erp.New(cfg.ERP, nil, log)
+}
+
+// acks configures the acknowledgements to EDI partners.
+func acks(cfg config.Config) *intake.AckOptions {
+	if cfg.EDI.OutboundDir == "" {
+		return nil
+	}
+	return &intake.AckOptions{Dir: cfg.EDI.OutboundDir, Contrl: cfg.EDI.Contrl,
+		Us: edifact.PartyID{ID: cfg.EDI.InterchangeID, Qualifier: cfg.EDI.Qualifier}}
 }
 
 // registry lists the formats this build reads, in sniffing order.

@@ -64,7 +64,7 @@ func (e *env) ingest(args []string) int {
 		workers = cfg.Workers.Pipeline
 	}
 	pipe, err := intake.New(intake.Options{Pool: h.Pool, Registry: registry(), Log: log,
-		MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes), Workers: workers, ERP: conn})
+		MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes), Workers: workers, ERP: conn, Acks: acks(cfg)})
 	if err != nil {
 		return e.fail("ingest", err)
 	}

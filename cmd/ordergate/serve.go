@@ -73,6 +73,7 @@ func (e *env) serve(args []string, withDemo bool) int {
 		MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes),
 		Workers:          cfg.Workers.Pipeline,
 		ERP:              conn,
+		Acks:             acks(cfg),
 		Metrics:          intake.NewMetrics(reg, h.Pool, log),
 	})
 	if err != nil {

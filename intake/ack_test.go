@@ -1,0 +1,154 @@
+package intake_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ordergate/ordergate/catalog"
+	"github.com/ordergate/ordergate/db/dbtest"
+	"github.com/ordergate/ordergate/erp"
+	"github.com/ordergate/ordergate/erp/erptest"
+	"github.com/ordergate/ordergate/intake"
+	"github.com/ordergate/ordergate/parsers"
+	"github.com/ordergate/ordergate/parsers/edifact"
+)
+
+// ediPipeline runs the real parser, matcher (on testCatalog) and a webhook
+// ERP, with acknowledgements into the returned folder.
+func ediPipeline(t *testing.T) (*intake.Pipeline, *pgxpool.Pool, string) {
+	t.Helper()
+	snap := testCatalog(t)
+	rcv := erptest.NewWebhookReceiver(t, "s3cret")
+	pool := dbtest.New(t)
+	out := t.TempDir()
+	p, err := intake.New(intake.Options{
+		Pool: pool, Registry: parsers.NewRegistry(edifact.New()), Workers: 2, Log: slog.New(slog.DiscardHandler),
+		Matcher: &intake.CatalogMatcher{Snapshot: func() *catalog.Snapshot { return snap },
+			Now: func() time.Time { return time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC) }},
+		ERP:      erp.NewWebhook(rcv.Config(), &http.Client{Timeout: 5 * time.Second}, slog.New(slog.DiscardHandler)),
+		Delivery: fastDelivery,
+		Acks:     &intake.AckOptions{Dir: out, Us: edifact.PartyID{ID: "5498765000017", Qualifier: "14"}, Contrl: intake.ContrlAlways},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := p.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); p.Stop(context.Background()) })
+	return p, pool, out
+}
+
+// waitFiles waits until the partner's folder holds n files matching pattern.
+func waitFiles(t *testing.T, dir, pattern string, n int) []string {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		files, _ := filepath.Glob(filepath.Join(dir, glnBuyer, pattern))
+		if len(files) == n {
+			return files
+		}
+		if len(files) > n || time.Now().After(deadline) {
+			t.Fatalf("%s: %d files %v, want %d", pattern, len(files), files, n)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+}
+
+func TestAcknowledgementsGoBackToThePartner(t *testing.T) {
+	t.Parallel()
+	p, pool, out := ediPipeline(t)
+	ctx := context.Background()
+
+	// A clean order: CONTRL on receipt, ORDRSP accepted once in the ERP.
+	clean, err := p.Receive(ctx, intake.Inbound{Channel: intake.ChannelFile, SourceRef: "a",
+		Data: []byte(ediOrder("IC1", "PO-1", glnBuyer, "9", [3]string{gtinCoffee, "12", "14.50"}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := waitOrder(t, pool, clean.DocumentID, intake.StateDelivered)
+	contrl := waitFiles(t, out, "CONTRL_*.edi", 1)
+	b, _ := os.ReadFile(contrl[0])
+	c, err := edifact.ParseContrl(b)
+	if err != nil {
+		t.Fatalf("our CONTRL does not parse: %v\n%s", err, b)
+	}
+	if c.InterchangeRef != "IC1" || c.Action != edifact.ActionAcknowledged || len(c.Messages) != 1 {
+		t.Fatalf("CONTRL = %+v", c)
+	}
+	resp := readORDRSP(t, waitFiles(t, out, "ORDRSP_*.edi", 1)[0])
+	if resp.Status != edifact.ResponseAccepted || resp.PONumber != "PO-1" || resp.Number != o.ERPOrderNo || resp.Lines[0].Action != edifact.LineAccepted {
+		t.Fatalf("ORDRSP = %+v (erp no %q)", resp, o.ERPOrderNo)
+	}
+
+	// An order the desk rejects: ORDRSP rejected with the reason.
+	bad, err := p.Receive(ctx, intake.Inbound{Channel: intake.ChannelFile, SourceRef: "b",
+		Data: []byte(ediOrder("IC2", "PO-2", glnBuyer, "9", [3]string{gtinNone, "1", ""}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o = waitOrder(t, pool, bad.DocumentID, intake.StateReview)
+	if err := p.RejectOrder(ctx, o.ID, ""); err == nil {
+		t.Fatal("a rejection without a reason was accepted")
+	}
+	if err := p.RejectOrder(ctx, o.ID, "we do not sell item 5400000000034"); err != nil {
+		t.Fatal(err)
+	}
+	files := waitFiles(t, out, "ORDRSP_*.edi", 2)
+	var rejected edifact.OrderResponse
+	for _, f := range files {
+		if r := readORDRSP(t, f); r.PONumber == "PO-2" {
+			rejected = r
+		}
+	}
+	if rejected.Status != edifact.ResponseRejected || rejected.Reason != "we do not sell item 5400000000034" || rejected.Lines[0].Action != edifact.LineNotAccepted {
+		t.Fatalf("rejection ORDRSP = %+v", rejected)
+	}
+	// A price within tolerance but not the agreed one: accepted with the
+	// line changed to our price.
+	near, err := p.Receive(ctx, intake.Inbound{Channel: intake.ChannelFile, SourceRef: "c",
+		Data: []byte(ediOrder("IC3", "PO-3", glnBuyer, "9", [3]string{gtinCoffee, "2", "14.60"}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitOrder(t, pool, near.DocumentID, intake.StateDelivered)
+	var changed edifact.OrderResponse
+	for _, f := range waitFiles(t, out, "ORDRSP_*.edi", 3) {
+		if r := readORDRSP(t, f); r.PONumber == "PO-3" {
+			changed = r
+		}
+	}
+	if changed.Status != edifact.ResponseWithChanges || changed.Lines[0].Action != edifact.LineChanged || changed.Lines[0].Price.String() != "14.5" {
+		t.Fatalf("ORDRSP with changes = %+v", changed)
+	}
+
+	waitFiles(t, out, "CONTRL_*.edi", 3)
+	var n int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM acknowledgements WHERE written_at IS NOT NULL`).Scan(&n); err != nil || n != 6 {
+		t.Fatalf("acknowledgements recorded = %d, %v; want 6", n, err)
+	}
+	if err := p.RejectOrder(ctx, o.ID, "again"); err == nil {
+		t.Fatal("a rejected order was rejected twice")
+	}
+}
+
+func readORDRSP(t *testing.T, path string) edifact.OrderResponse {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := edifact.ParseORDRSP(b)
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("our ORDRSP does not parse: %v\n%s", err, b)
+	}
+	return rs[0]
+}
