@@ -267,3 +267,29 @@ func TestParsePrintsOrdersAsJSON(t *testing.T) {
 		t.Fatalf("release characters and UNOC latin text: buyer name %q", orders[1].Buyer.Name)
 	}
 }
+
+func TestParseExplainsBrokenEDIFACT(t *testing.T) {
+	dir := t.TempDir()
+	good := "UNA:+.? 'UNB+UNOC:3+SENDER:14+US:14+261125:0930+X1'" +
+		"UNH+1+ORDERS:D:96A:UN:EAN008'BGM+220+PO-8+9'LIN+1++5400000000010:EN'QTY+21:5:PCE'UNS+S'UNT+6+1'"
+	bad := "UNH+2+ORDERS:D:96A:UN:EAN008'BGM+220+PO-9+9'LIN+1++5400000000010:EN'QTY+21:abc:PCE'UNS+S'UNT+6+2'"
+	file := filepath.Join(dir, "mixed.edi")
+	if err := os.WriteFile(file, []byte(good+bad), 0o600); err != nil { // no UNZ: the envelope is damaged too
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary, "parse", file)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
+		t.Fatalf("exit = %v, want 1", err)
+	}
+	for _, want := range []string{`QTY #4`, `element 1.2`, `"abc" is not a number`, `no UNZ`} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	if !strings.Contains(stdout.String(), `"po_number": "PO-8"`) || strings.Contains(stdout.String(), "PO-9") {
+		t.Fatalf("the intact message must still be printed, the broken one not:\n%s", stdout.String())
+	}
+}

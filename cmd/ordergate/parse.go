@@ -53,11 +53,8 @@ func (e *env) parse(args []string) int {
 			fmt.Fprintf(e.stderr, "%s: warning: %s\n", file, w)
 		}
 		for _, me := range res.Errors {
-			ref := ""
-			if me.Ref != "" {
-				ref = " (" + me.Ref + ")"
-			}
-			fmt.Fprintf(e.stderr, "%s: message %d%s: %s\n", file, me.Index, ref, me.Message)
+			// The parser's message names the message, segment and element.
+			fmt.Fprintf(e.stderr, "%s: %s\n", file, me.Message)
 			failed = true
 		}
 		if len(res.Orders) == 0 && len(res.Errors) == 0 {
