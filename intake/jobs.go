@@ -100,7 +100,7 @@ func (w *parseWorker) Work(ctx context.Context, job *river.Job[ParseArgs]) error
 			if po.Sender.Kind == "" {
 				po.Sender = doc.Sender
 			}
-			id, inserted, err := insertOrder(ctx, tx, doc.ID, i+1, po)
+			id, inserted, err := insertOrder(ctx, tx, doc.ID, messageIndex(po, i), po, StateReceived, "")
 			if err != nil {
 				return err
 			}
@@ -108,6 +108,21 @@ func (w *parseWorker) Work(ctx context.Context, job *river.Job[ParseArgs]) error
 				if _, err := w.p.client.InsertTx(ctx, tx, MatchArgs{OrderID: id}, nil); err != nil {
 					return err
 				}
+			}
+		}
+		// A message that could not be read is put in front of the desk as
+		// an order in review with a PARSE_ERROR, so that nothing a partner
+		// sent waits unseen. Messages that are not orders (an INVOIC sent
+		// to the order mailbox) are only recorded on the document.
+		for _, e := range res.Errors {
+			if e.NotOrder || e.Index <= 0 {
+				continue
+			}
+			po := &order.PurchaseOrder{Format: res.Format, Function: order.FunctionOriginal, Sender: doc.Sender,
+				CustomerNumber: doc.CustomerNumber, Status: StateReview, Lines: []order.Line{},
+				Exceptions: []order.Exception{{Code: ExceptionParseError, Message: e.Message}}}
+			if _, _, err := insertOrder(ctx, tx, doc.ID, e.Index, po, StateReview, "the message could not be read: "+e.Message); err != nil {
+				return err
 			}
 		}
 		if err := w.p.enqueueAck(ctx, tx, res.Format, AckArgs{DocumentID: doc.ID, What: AckContrl}); err != nil {
@@ -139,6 +154,20 @@ func (w *parseWorker) parse(ctx context.Context, doc Document) (res parsers.Resu
 	return w.p.opts.Registry.Parse(ctx, parsers.Document{
 		Name: doc.FileName, ContentType: doc.ContentType, Data: doc.Raw, Sender: doc.Sender,
 	})
+}
+
+// ExceptionParseError is the exception code of a message that could not be
+// read (matching.ParseError; the same closed set).
+const ExceptionParseError = "PARSE_ERROR"
+
+// messageIndex is the order's position in its document: the parser's
+// message number when it gives one (so that orders and unreadable messages
+// share one numbering), else its position among the orders.
+func messageIndex(po *order.PurchaseOrder, i int) int {
+	if po.Envelope != nil && po.Envelope.MessageIndex > 0 {
+		return po.Envelope.MessageIndex
+	}
+	return i + 1
 }
 
 func noOrdersReason(res parsers.Result) string {

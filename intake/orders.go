@@ -56,13 +56,13 @@ func (o *Order) Settled() bool {
 
 // insertOrder stores a parsed order; inserted is false when a replay finds
 // the order already there.
-func insertOrder(ctx context.Context, tx pgx.Tx, docID int64, index int, po *order.PurchaseOrder) (id int64, inserted bool, err error) {
+func insertOrder(ctx context.Context, tx pgx.Tx, docID int64, index int, po *order.PurchaseOrder, state, reason string) (id int64, inserted bool, err error) {
 	err = tx.QueryRow(ctx, `
-		INSERT INTO orders (document_id, message_index, customer_number, po_number, function, data)
-		VALUES ($1, $2, $3, $4, $5, $6)
+		INSERT INTO orders (document_id, message_index, customer_number, po_number, function, data, state, review_reason)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (document_id, message_index) DO NOTHING
 		RETURNING id`,
-		docID, index, po.CustomerNumber, po.PONumber, string(po.Function), po).Scan(&id)
+		docID, index, po.CustomerNumber, po.PONumber, string(po.Function), po, state, reason).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, false, nil
 	}

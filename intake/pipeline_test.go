@@ -144,13 +144,19 @@ func TestWithoutMatcherOrdersGoToReviewWithPlainReason(t *testing.T) {
 	if len(doc.Problems.Errors) != 1 || doc.Problems.Errors[0].Message != "INVOIC is not an order" {
 		t.Fatalf("problems = %+v", doc.Problems)
 	}
-	if len(orders) != 2 {
-		t.Fatalf("orders = %d, want 2", len(orders))
+	if len(orders) != 3 {
+		t.Fatalf("orders = %d, want 2 read and 1 unreadable", len(orders))
 	}
-	for _, o := range orders {
+	for _, o := range orders[:2] {
 		if o.State != intake.StateReview || o.ReviewReason != intake.ReasonNoMatcher || o.PO.Status != intake.StateReview {
 			t.Errorf("order %s: state %s, reason %q, status %q", o.PO.PONumber, o.State, o.ReviewReason, o.PO.Status)
 		}
+	}
+	// The unreadable message waits for the desk too, saying why.
+	bad := orders[2]
+	if bad.State != intake.StateReview || bad.MessageIndex != 5 || len(bad.PO.Exceptions) != 1 ||
+		bad.PO.Exceptions[0].Code != "PARSE_ERROR" || bad.ReviewReason != "the message could not be read: INVOIC is not an order" {
+		t.Errorf("unreadable message: %+v", bad)
 	}
 }
 
