@@ -1,0 +1,241 @@
+package masterdata
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// source yields the rows of a file or push: the header first, then the data
+// rows with the number the user knows them by.
+type source interface {
+	header() ([]string, error)
+	// next returns the cells of the next row; io.EOF after the last.
+	next() ([]string, error)
+	// rowNo is the number of the row next returned last.
+	rowNo() int64
+	// unit names a row for the user: "row" or "record".
+	unit() string
+	close() error
+}
+
+// sniff tells CSV from XLSX by content: an XLSX file is a ZIP archive.
+func sniff(br *bufio.Reader) Format {
+	if b, _ := br.Peek(4); bytes.Equal(b, []byte("PK\x03\x04")) {
+		return FormatXLSX
+	}
+	return FormatCSV
+}
+
+// csvSource reads comma- or semicolon-separated UTF-8 text, with or without
+// a byte order mark, per RFC 4180 (quoted fields may hold separators,
+// quotes and line breaks).
+type csvSource struct {
+	r   *csv.Reader
+	row int64
+}
+
+func newCSVSource(br *bufio.Reader) *csvSource {
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
+		_, _ = br.Discard(3)
+	}
+	r := csv.NewReader(br)
+	r.Comma = detectSeparator(br)
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	return &csvSource{r: r}
+}
+
+// detectSeparator picks ';' when the header line has more semicolons than
+// commas outside quotes (as European spreadsheets write CSV), else ','.
+func detectSeparator(br *bufio.Reader) rune {
+	b, _ := br.Peek(64 << 10)
+	commas, semis, quoted := 0, 0, false
+	for _, c := range b {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '\n':
+			if semis > commas {
+				return ';'
+			}
+			return ','
+		case c == ',':
+			commas++
+		case c == ';':
+			semis++
+		}
+	}
+	if semis > commas {
+		return ';'
+	}
+	return ','
+}
+
+func (s *csvSource) header() ([]string, error) {
+	h, err := s.next()
+	if errors.Is(err, io.EOF) {
+		return nil, errors.New("the file is empty; the first row must name the columns")
+	}
+	return slices.Clone(h), err
+}
+
+func (s *csvSource) next() ([]string, error) {
+	rec, err := s.r.Read()
+	if err == nil || errors.Is(err, csv.ErrFieldCount) {
+		s.row++
+		return rec, nil
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return nil, fmt.Errorf("row %d is not valid CSV (%v)", s.row+1, pe.Err)
+	}
+	return nil, err
+}
+
+func (s *csvSource) rowNo() int64 { return s.row }
+func (s *csvSource) unit() string { return "row" }
+func (s *csvSource) close() error { return nil }
+
+// xlsxSource streams the first worksheet of an XLSX workbook row by row.
+type xlsxSource struct {
+	f    *excelize.File
+	rows *excelize.Rows
+	row  int64
+}
+
+// newXLSXSource opens a workbook. excelize reads the archive into memory
+// and spills worksheets larger than its XML limit to temporary files;
+// unzipLimit bounds the total uncompressed size (zip bombs).
+func newXLSXSource(r io.Reader, unzipLimit int64) (*xlsxSource, error) {
+	opts := excelize.Options{RawCellValue: true, UnzipSizeLimit: unzipLimit}
+	if unzipLimit < 16<<20 {
+		opts.UnzipXMLSizeLimit = unzipLimit
+	}
+	f, err := excelize.OpenReader(r, opts)
+	if err != nil {
+		return nil, fmt.Errorf("the file is not a readable XLSX workbook (%v)", err)
+	}
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		f.Close()
+		return nil, errors.New("the workbook has no worksheet")
+	}
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cannot read worksheet %q (%v)", sheets[0], err)
+	}
+	return &xlsxSource{f: f, rows: rows}, nil
+}
+
+func (s *xlsxSource) header() ([]string, error) {
+	h, err := s.next()
+	if errors.Is(err, io.EOF) {
+		return nil, errors.New("the worksheet is empty; the first row must name the columns")
+	}
+	return h, err
+}
+
+func (s *xlsxSource) next() ([]string, error) {
+	if !s.rows.Next() {
+		if err := s.rows.Error(); err != nil {
+			return nil, fmt.Errorf("row %d cannot be read (%v)", s.row+1, err)
+		}
+		return nil, io.EOF
+	}
+	s.row++
+	cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, fmt.Errorf("row %d cannot be read (%v)", s.row, err)
+	}
+	return cells, nil
+}
+
+func (s *xlsxSource) rowNo() int64 { return s.row }
+func (s *xlsxSource) unit() string { return "row" }
+
+func (s *xlsxSource) close() error {
+	err := s.rows.Close()
+	if cerr := s.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// recordSource yields JSON records as rows: the header is every key any
+// record has, and a record without a key has an empty cell there.
+type recordSource struct {
+	records []map[string]any
+	keys    []string
+	i       int
+	cells   []string
+}
+
+func newRecordSource(records []map[string]any) *recordSource {
+	seen := map[string]bool{}
+	var keys []string
+	for _, r := range records {
+		for k := range r {
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+	}
+	slices.Sort(keys)
+	return &recordSource{records: records, keys: keys, cells: make([]string, len(keys))}
+}
+
+func (s *recordSource) header() ([]string, error) { return s.keys, nil }
+
+func (s *recordSource) next() ([]string, error) {
+	if s.i == len(s.records) {
+		return nil, io.EOF
+	}
+	r := s.records[s.i]
+	s.i++
+	for j, k := range s.keys {
+		s.cells[j] = cellText(r[k])
+	}
+	return s.cells, nil
+}
+
+// cellText writes a JSON value as a cell: arrays join their values with
+// '|'; numbers keep their exact text when decoded as json.Number.
+func cellText(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case fmt.Stringer: // json.Number
+		return v.String()
+	case bool:
+		return strconv.FormatBool(v)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case []string:
+		return strings.Join(v, listSeparator)
+	case []any:
+		parts := make([]string, len(v))
+		for i, e := range v {
+			parts[i] = cellText(e)
+		}
+		return strings.Join(parts, listSeparator)
+	}
+	return fmt.Sprint(v)
+}
+
+func (s *recordSource) rowNo() int64 { return int64(s.i) }
+func (s *recordSource) unit() string { return "record" }
+func (s *recordSource) close() error { return nil }
