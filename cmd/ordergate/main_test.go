@@ -260,7 +260,7 @@ func TestParsePrintsOrdersAsJSON(t *testing.T) {
 	}
 	o := orders[0]
 	if o.Format != "edifact" || o.PO != "PO-DEMO-1001" || o.Function != "original" || o.Delivery != "2026-12-02" ||
-		o.Buyer.GLN != "5412345000013" || len(o.Lines) != 2 || string(o.Lines[0].Quantity) != "12" || string(o.Lines[0].Price) != "14.5" {
+		o.Buyer.GLN != "5412345000013" || len(o.Lines) != 2 || string(o.Lines[0].Quantity) != "12" || string(o.Lines[0].Price) != "14.5" || string(o.Lines[1].Price) != "31" {
 		t.Fatalf("first order = %+v", o)
 	}
 	if orders[1].Buyer.Name != "Café l'Ami du Coin+Fils" {
