@@ -32,12 +32,13 @@ type Config struct {
 	// drop folder. Env: ORDERGATE_DATA_DIR.
 	DataDir string `yaml:"data_dir"`
 
-	HTTP    HTTP    `yaml:"http"`
-	Log     Log     `yaml:"log"`
-	Workers Workers `yaml:"workers"`
-	Limits  Limits  `yaml:"limits"`
-	Sources Sources `yaml:"sources"`
-	EDI     EDI     `yaml:"edi"`
+	HTTP     HTTP     `yaml:"http"`
+	Log      Log      `yaml:"log"`
+	Workers  Workers  `yaml:"workers"`
+	Limits   Limits   `yaml:"limits"`
+	Sources  Sources  `yaml:"sources"`
+	EDI      EDI      `yaml:"edi"`
+	Matching Matching `yaml:"matching"`
 	// ERP is where approved orders go; empty kind: nowhere yet, and
 	// approved orders wait in review saying so. See package erp.
 	ERP erp.Config `yaml:"erp"`
@@ -92,6 +93,36 @@ type FileDrop struct {
 	// Partner optionally names the EDI partner or customer the folder
 	// belongs to; it becomes the document's sender.
 	Partner string `yaml:"partner"`
+}
+
+// Matching tunes the checks orders must pass to reach the ERP untouched.
+type Matching struct {
+	// Currency is the home currency (ISO 4217) of prices and customers
+	// that name none. Default EUR.
+	Currency string `yaml:"currency"`
+	// Warehouse, if set, is the one stock is checked in; empty means the
+	// sum over all warehouses.
+	Warehouse string `yaml:"warehouse"`
+	// IgnoreStock skips the stock check (for suppliers who make to order).
+	IgnoreStock bool `yaml:"ignore_stock"`
+	// MaxLeadDays: a requested delivery date further ahead is doubtful.
+	// Default 365.
+	MaxLeadDays int `yaml:"max_lead_days"`
+	// Timezone "today" is taken in for delivery dates and price validity
+	// (IANA name, e.g. Europe/Brussels). Default: the machine's.
+	Timezone string `yaml:"timezone"`
+}
+
+// Location returns the matching time zone.
+func (m Matching) Location() *time.Location {
+	if m.Timezone == "" {
+		return time.Local
+	}
+	loc, err := time.LoadLocation(m.Timezone)
+	if err != nil {
+		return time.Local // Validate reports it
+	}
+	return loc
 }
 
 // EDI configures our identity in EDIFACT envelopes we write.
@@ -187,6 +218,12 @@ func (c *Config) fillDefaults() {
 			d.StableFor = 2 * time.Second
 		}
 	}
+	if c.Matching.Currency == "" {
+		c.Matching.Currency = "EUR"
+	}
+	if c.Matching.MaxLeadDays == 0 {
+		c.Matching.MaxLeadDays = 365
+	}
 	if c.EDI.Contrl == "" {
 		c.EDI.Contrl = "requested"
 	}
@@ -238,6 +275,17 @@ func (c *Config) Validate() error {
 	}
 	if c.Limits.MaxZipExpansion <= 0 {
 		bad("limits.max_zip_expansion", "must be positive")
+	}
+	if len(c.Matching.Currency) != 3 || strings.ToUpper(c.Matching.Currency) != c.Matching.Currency {
+		bad("matching.currency", "%q is not an ISO 4217 code such as EUR", c.Matching.Currency)
+	}
+	if c.Matching.MaxLeadDays < 1 {
+		bad("matching.max_lead_days", "must be at least 1")
+	}
+	if c.Matching.Timezone != "" {
+		if _, err := time.LoadLocation(c.Matching.Timezone); err != nil {
+			bad("matching.timezone", "%q is not a known time zone", c.Matching.Timezone)
+		}
 	}
 	switch c.EDI.Contrl {
 	case "requested", "always", "never":

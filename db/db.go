@@ -55,21 +55,26 @@ func (h *Handle) Close() {
 // (creating the ordergate database there if missing); else an embedded
 // PostgreSQL using installed binaries with its data under dataDir. When none
 // can serve, the error says exactly what to set.
-func Open(ctx context.Context, url, dataDir string, log *slog.Logger) (*Handle, error) {
+//
+// poolSize is the least number of connections the pool may open (the URL's
+// pool_max_conns wins when larger): every pipeline worker holds one in its
+// transaction, and River, the file drop and master-data notifications need
+// their own.
+func Open(ctx context.Context, url, dataDir string, poolSize int, log *slog.Logger) (*Handle, error) {
 	if url != "" {
-		pool, err := connect(ctx, url)
+		pool, err := connect(ctx, url, poolSize)
 		if err != nil {
 			return nil, fmt.Errorf("db: cannot connect to DATABASE_URL (%s): %w", maskedURL(url), err)
 		}
 		return &Handle{Pool: pool, URL: maskedURL(url)}, nil
 	}
-	pool, err := openLocal(ctx)
+	pool, err := openLocal(ctx, poolSize)
 	if err == nil {
 		log.Info("using PostgreSQL on localhost:5432", "database", "ordergate")
 		return &Handle{Pool: pool, URL: LocalURL}, nil
 	}
 	localErr := err
-	h, err := openEmbedded(ctx, dataDir, log)
+	h, err := openEmbedded(ctx, dataDir, poolSize, log)
 	if err == nil {
 		return h, nil
 	}
@@ -81,11 +86,12 @@ func Open(ctx context.Context, url, dataDir string, log *slog.Logger) (*Handle, 
 		"or start PostgreSQL on localhost:5432", localErr, err)
 }
 
-func connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
+func connect(ctx context.Context, url string, poolSize int) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, err
 	}
+	cfg.MaxConns = max(cfg.MaxConns, int32(poolSize))
 	cfg.ConnConfig.ConnectTimeout = 5 * time.Second
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -102,8 +108,8 @@ func connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
 
 // openLocal connects to localhost:5432 and creates the ordergate database on
 // first use.
-func openLocal(ctx context.Context) (*pgxpool.Pool, error) {
-	pool, err := connect(ctx, LocalURL)
+func openLocal(ctx context.Context, poolSize int) (*pgxpool.Pool, error) {
+	pool, err := connect(ctx, LocalURL, poolSize)
 	if err == nil {
 		return pool, nil
 	}
@@ -114,7 +120,7 @@ func openLocal(ctx context.Context) (*pgxpool.Pool, error) {
 	if err := CreateDatabase(ctx, "postgres://postgres@localhost:5432/postgres?sslmode=disable", "ordergate", ""); err != nil {
 		return nil, err
 	}
-	return connect(ctx, LocalURL)
+	return connect(ctx, LocalURL, poolSize)
 }
 
 // CreateDatabase creates database name on the server at adminURL, optionally
@@ -133,7 +139,7 @@ func CreateDatabase(ctx context.Context, adminURL, name, template string) error 
 	return err
 }
 
-func openEmbedded(ctx context.Context, dataDir string, log *slog.Logger) (*Handle, error) {
+func openEmbedded(ctx context.Context, dataDir string, poolSize int, log *slog.Logger) (*Handle, error) {
 	bin := installedPostgres()
 	if bin == "" {
 		return nil, errors.New("no installed PostgreSQL binaries found under /usr/lib/postgresql")
@@ -160,7 +166,7 @@ func openEmbedded(ctx context.Context, dataDir string, log *slog.Logger) (*Handl
 		return nil, err
 	}
 	url := fmt.Sprintf("postgres://postgres:postgres@localhost:%d/ordergate?sslmode=disable", embeddedPort)
-	pool, err := connect(ctx, url)
+	pool, err := connect(ctx, url, poolSize)
 	if err != nil {
 		_ = ep.Stop()
 		return nil, err

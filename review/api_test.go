@@ -150,3 +150,32 @@ func jsonID(id int64) string {
 	b, _ := json.Marshal(id)
 	return string(b)
 }
+
+func TestAPIMasterDataPush(t *testing.T) {
+	b := setupAPI(t, 1<<20)
+	code, body := b.do(t, "PUT", "/api/v1/masterdata/customers", "application/json",
+		strings.NewReader(`[{"number":"10001","name":"Brasserie Demo SA","gln":"5412345000013","credit_limit":"5000"}]`), b.key)
+	if code != 200 || body["records"] != float64(1) || body["version"] == nil {
+		t.Fatalf("push customers = %d %v", code, body)
+	}
+	code, body = b.do(t, "PUT", "/api/v1/masterdata/items", "application/json",
+		strings.NewReader(`[{"sku":"COF-1000","description":"Espresso beans 1 kg","gtin":"5400000000010"}]`), b.key)
+	if code != 200 {
+		t.Fatalf("push items = %d %v", code, body)
+	}
+	code, body = b.do(t, "PUT", "/api/v1/masterdata/stock", "application/json",
+		strings.NewReader(`[{"sku":"COF-1000","warehouse":"MAIN","quantity":12},{"sku":"NOPE","warehouse":"MAIN","quantity":"x"}]`), b.key)
+	if code != http.StatusUnprocessableEntity {
+		t.Fatalf("bad stock push = %d %v", code, body)
+	}
+	problems, _ := body["problems"].([]any)
+	if len(problems) == 0 || !strings.Contains(body["error"].(string), "nothing was changed") {
+		t.Fatalf("bad stock push must name the problems: %v", body)
+	}
+	if code, _ := b.do(t, "PUT", "/api/v1/masterdata/planets", "application/json", strings.NewReader(`[]`), b.key); code != http.StatusNotFound {
+		t.Fatalf("unknown kind = %d", code)
+	}
+	if code, _ := b.do(t, "PUT", "/api/v1/masterdata/stock", "application/json", strings.NewReader(`[]`), ""); code != http.StatusUnauthorized {
+		t.Fatalf("push without a key = %d", code)
+	}
+}

@@ -52,6 +52,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/orders/:id", s.getOrder)
 	api.POST("/orders/:id/retry-delivery", s.retryDelivery)
 	api.POST("/orders/:id/reject", s.rejectOrder)
+	api.PUT("/masterdata/:kind", s.putMasterData)
 }
 
 // healthz answers 200 while the process is alive.

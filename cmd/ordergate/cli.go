@@ -110,7 +110,7 @@ func (e *env) logger(cfg config.Config) *slog.Logger {
 
 // openDB opens and migrates the database.
 func (e *env) openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*db.Handle, error) {
-	h, err := db.Open(ctx, cfg.DatabaseURL, cfg.DataDir, log)
+	h, err := db.Open(ctx, cfg.DatabaseURL, cfg.DataDir, 2*cfg.Workers.Pipeline+10, log)
 	if err != nil {
 		return nil, err
 	}
@@ -174,14 +174,8 @@ func (e *env) printConfig(args []string) int {
 	return 0
 }
 
-// importData and user belong to capabilities that later work adds; until
-// then they say so instead of pretending.
-func (e *env) importData(args []string) int {
-	fmt.Fprintln(e.stderr, "ordergate import: loading master data is not available in this build yet; "+
-		"it arrives with customer and item matching (issue 4)")
-	return 2
-}
-
+// user belongs to the review UI, which later work adds; until then it
+// says so instead of pretending.
 func (e *env) user(args []string) int {
 	fmt.Fprintln(e.stderr, "ordergate user: desk users are not available in this build yet; "+
 		"they arrive with the review UI")

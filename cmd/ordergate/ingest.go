@@ -55,19 +55,21 @@ func (e *env) ingest(args []string) int {
 		return e.fail("ingest", err)
 	}
 	defer h.Close()
-	conn, err := connector(cfg, log)
-	if err != nil {
-		return e.fail("ingest", err)
-	}
 	workers := 0
 	if *wait {
 		workers = cfg.Workers.Pipeline
 	}
-	pipe, err := intake.New(intake.Options{Pool: h.Pool, Registry: registry(), Log: log,
-		MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes), Workers: workers, ERP: conn, Acks: acks(cfg)})
+	gw, err := newGateway(cfg, h, log, workers, nil)
 	if err != nil {
 		return e.fail("ingest", err)
 	}
+	if *wait {
+		// Matching in this process needs the master data now.
+		if err := gw.live.Refresh(ctx); err != nil {
+			return e.fail("ingest", err)
+		}
+	}
+	pipe := gw.pipe
 	if err := pipe.Start(ctx); err != nil {
 		return e.fail("ingest", err)
 	}

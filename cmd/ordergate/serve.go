@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"os/signal"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -15,9 +14,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/ordergate/ordergate/config"
-	"github.com/ordergate/ordergate/demo"
-	"github.com/ordergate/ordergate/intake"
 	"github.com/ordergate/ordergate/intake/filedrop"
 	"github.com/ordergate/ordergate/review"
 )
@@ -43,8 +39,8 @@ func (e *env) serve(args []string, withDemo bool) int {
 	if *addr != "" {
 		cfg.HTTP.Addr = *addr
 	}
-	if withDemo && len(cfg.Sources.FileDrop) == 0 {
-		cfg.Sources.FileDrop = []config.FileDrop{{Dir: filepath.Join(cfg.DataDir, "drop"), Rescan: 2 * time.Second, StableFor: time.Second}}
+	if withDemo {
+		demoDefaults(&cfg)
 	}
 	if err := cfg.Validate(); err != nil {
 		return e.fail(name, err)
@@ -60,32 +56,24 @@ func (e *env) serve(args []string, withDemo bool) int {
 	}
 	defer h.Close()
 
-	conn, err := connector(cfg, log)
-	if err != nil {
-		return e.fail(name, err)
-	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	pipe, err := intake.New(intake.Options{
-		Pool:             h.Pool,
-		Registry:         registry(),
-		Log:              log,
-		MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes),
-		Workers:          cfg.Workers.Pipeline,
-		ERP:              conn,
-		Acks:             acks(cfg),
-		Metrics:          intake.NewMetrics(reg, h.Pool, log),
-	})
+	gw, err := newGateway(cfg, h, log, cfg.Workers.Pipeline, reg)
 	if err != nil {
 		return e.fail(name, err)
 	}
+	pipe := gw.pipe
+	var background sync.WaitGroup
 	if withDemo {
-		n, err := demo.Seed(ctx, h.Pool, cfg.Sources.FileDrop[0].Dir)
-		if err != nil {
+		if err := e.seedDemo(ctx, cfg, h, log, &background); err != nil {
 			return e.fail(name, err)
 		}
-		log.Info("demo ready", "sample_documents", n, "drop_folder", cfg.Sources.FileDrop[0].Dir)
 	}
+	background.Go(func() {
+		if err := gw.live.Run(ctx); err != nil {
+			log.Error("master data catalog stopped", "err", err)
+		}
+	})
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
 	if err != nil {
@@ -132,6 +120,7 @@ func (e *env) serve(args []string, withDemo bool) int {
 		log.Warn("http shutdown", "err", err)
 	}
 	sources.Wait()
+	background.Wait()
 	if err := pipe.Stop(sctx); err != nil {
 		log.Warn("pipeline shutdown", "err", err)
 	}

@@ -106,8 +106,12 @@ func create(tb testing.TB, migrated bool) string {
 // New returns a pool on a fresh, migrated database, closed when the test ends.
 func New(tb testing.TB) *pgxpool.Pool {
 	tb.Helper()
-	url := NewURL(tb)
-	pool, err := pgxpool.New(context.Background(), url)
+	cfg, err := pgxpool.ParseConfig(NewURL(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg.MaxConns = 20 // as the binary's pool: workers hold connections in their transactions
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/ordergate/ordergate/catalog"
+	"github.com/ordergate/ordergate/config"
+	"github.com/ordergate/ordergate/db"
+	"github.com/ordergate/ordergate/intake"
+	"github.com/ordergate/ordergate/masterdata"
+	"github.com/ordergate/ordergate/matching"
+)
+
+// gateway is what serve, demo and ingest run: the live master-data catalog
+// and the pipeline over it.
+type gateway struct {
+	live *intake.LiveCatalog
+	pipe *intake.Pipeline
+}
+
+// newGateway builds the pipeline with everything the configuration sets
+// up: parsers, matching on the live catalog, the ERP connector and EDI
+// acknowledgements. workers 0 makes an insert-only pipeline.
+func newGateway(cfg config.Config, h *db.Handle, log *slog.Logger, workers int, reg prometheus.Registerer) (*gateway, error) {
+	conn, err := connector(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	live := intake.NewLiveCatalog(h.Pool,
+		func(ctx context.Context) (*catalog.Snapshot, int64, error) {
+			return masterdata.Snapshot(ctx, h.Pool, cfg.Matching.Currency)
+		},
+		func(ctx context.Context) (int64, error) { return masterdata.Version(ctx, h.Pool) },
+		log)
+	opts := intake.Options{
+		Pool:             h.Pool,
+		Registry:         registry(),
+		Log:              log,
+		MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes),
+		Workers:          workers,
+		ERP:              conn,
+		Acks:             acks(cfg),
+		Matcher: &intake.CatalogMatcher{
+			Snapshot: live.Snapshot,
+			Location: cfg.Matching.Location(),
+			Options: matching.Options{
+				Warehouse:   cfg.Matching.Warehouse,
+				IgnoreStock: cfg.Matching.IgnoreStock,
+				MaxLeadDays: cfg.Matching.MaxLeadDays,
+			},
+		},
+	}
+	if reg != nil {
+		opts.Metrics = intake.NewMetrics(reg, h.Pool, log)
+	}
+	pipe, err := intake.New(opts)
+	if err != nil {
+		return nil, err
+	}
+	return &gateway{live: live, pipe: pipe}, nil
+}

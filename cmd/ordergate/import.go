@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/ordergate/ordergate/masterdata"
+)
+
+// importData loads one master-data file: ordergate import KIND FILE. The
+// file is CSV or XLSX (detected, or --format), with a header row; the whole
+// file is imported or, on any bad row, nothing.
+func (e *env) importData(args []string) int {
+	fs := e.flags("import")
+	path := fs.String("config", "", "configuration file (YAML)")
+	format := fs.String("format", "", "csv or xlsx (default: detected from the content)")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	kinds := make([]string, len(masterdata.Kinds))
+	for i, k := range masterdata.Kinds {
+		kinds[i] = string(k)
+	}
+	if fs.NArg() != 2 {
+		fmt.Fprintf(e.stderr, "usage: ordergate import KIND FILE\nKIND is one of: %s\n", strings.Join(kinds, ", "))
+		return 2
+	}
+	kind, ok := masterdata.ParseKind(fs.Arg(0))
+	if !ok {
+		fmt.Fprintf(e.stderr, "ordergate import: %q is not a kind of master data; use one of: %s\n", fs.Arg(0), strings.Join(kinds, ", "))
+		return 2
+	}
+	var f masterdata.Format
+	switch strings.ToLower(*format) {
+	case "":
+	case "csv":
+		f = masterdata.FormatCSV
+	case "xlsx":
+		f = masterdata.FormatXLSX
+	default:
+		fmt.Fprintf(e.stderr, "ordergate import: --format %q is not csv or xlsx\n", *format)
+		return 2
+	}
+	cfg, err := e.loadConfig(*path)
+	if err != nil {
+		return e.fail("import", err)
+	}
+	ctx := context.Background()
+	h, err := e.openDB(ctx, cfg, e.logger(cfg))
+	if err != nil {
+		return e.fail("import", err)
+	}
+	defer h.Close()
+	opts := masterdata.ImportOptions{Format: f, MaxRows: int64(cfg.Limits.MaxSheetRows) * 100, UnzipLimit: int64(cfg.Limits.MaxZipExpansion) * 5}
+	if !*quiet {
+		opts.Progress = e.stderr
+	}
+	res, err := masterdata.ImportFile(ctx, h.Pool, kind, fs.Arg(1), opts)
+	if err != nil {
+		return e.fail("import", err)
+	}
+	fmt.Fprintf(e.stdout, "imported %s into %s from %s (master data version %d)\n", plural(int(res.Rows), "row"), kind, fs.Arg(1), res.Version)
+	return 0
+}
