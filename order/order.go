@@ -4,8 +4,6 @@
 package order
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -127,6 +125,8 @@ type PurchaseOrder struct {
 	// SourceFile names the attachment or file inside the document the order
 	// was read from (a mail's attachment), when not the document itself.
 	SourceFile string `json:"source_file,omitempty"`
+	// SourceSheets names the sheets that Source.Sheet numbers (1-based).
+	SourceSheets []string `json:"source_sheets,omitempty"`
 	// Sources points each order-level value back to where it was read, keyed
 	// by JSON field name ("po_number", "buyer.gln", ...).
 	Sources Sources `json:"sources,omitempty"`
@@ -216,122 +216,6 @@ type Suggestion struct {
 	Description string  `json:"description,omitempty"`
 	Reason      string  `json:"reason,omitempty"`
 	Score       float64 `json:"score,omitempty"`
-}
-
-// Source points a value back to where it came from so the review UI can show
-// the original beside the parsed value. Exactly one family of fields is set,
-// according to the format. It is kept small (parsers record one per value).
-type Source struct {
-	// EDIFACT: segment tag, 1-based segment index within the message (UNH = 1),
-	// 1-based element and component positions.
-	Segment   string `json:"segment,omitempty"`
-	Index     int32  `json:"index,omitempty"`
-	Element   int16  `json:"element,omitempty"`
-	Component int16  `json:"component,omitempty"`
-	// Text (mail bodies): 1-based line number.
-	Line int32 `json:"line,omitempty"`
-	// Spreadsheets and CSV: the cell, "Sheet1!B4" (A1 reference with the
-	// sheet name, quoted as Excel does when it has spaces) or "B4" for CSV.
-	Cell string `json:"cell,omitempty"`
-}
-
-// String renders the pointer for people: "LIN #7 element 3.1", "Sheet1!B4", "line 12".
-func (s Source) String() string {
-	var b strings.Builder
-	switch {
-	case s.Segment != "":
-		fmt.Fprintf(&b, "%s #%d", s.Segment, s.Index)
-		if s.Element > 0 {
-			fmt.Fprintf(&b, " element %d", s.Element)
-			if s.Component > 0 {
-				fmt.Fprintf(&b, ".%d", s.Component)
-			}
-		}
-	case s.Cell != "":
-		b.WriteString(s.Cell)
-	case s.Line > 0:
-		fmt.Fprintf(&b, "line %d", s.Line)
-	}
-	return b.String()
-}
-
-// FieldSource is the source of one field.
-type FieldSource struct {
-	Field string
-	Source
-}
-
-// Sources maps field names ("po_number", "buyer.gln", "quantity") to where
-// their values came from. It is a small slice rather than a map: an order
-// line has a handful of fields, a linear scan is as fast as hashing, and it
-// costs one allocation per line instead of a map's. In JSON it is an object.
-type Sources []FieldSource
-
-// Set records the source of field, replacing an earlier one.
-func (s *Sources) Set(field string, src Source) {
-	for i := range *s {
-		if (*s)[i].Field == field {
-			(*s)[i].Source = src
-			return
-		}
-	}
-	if *s == nil {
-		*s = make(Sources, 0, 8)
-	}
-	*s = append(*s, FieldSource{Field: field, Source: src})
-}
-
-// Get returns the source of field, or the zero Source.
-func (s Sources) Get(field string) Source {
-	for i := range s {
-		if s[i].Field == field {
-			return s[i].Source
-		}
-	}
-	return Source{}
-}
-
-// MarshalJSON writes the sources as one object keyed by field name, in the
-// order they were recorded.
-func (s Sources) MarshalJSON() ([]byte, error) {
-	b := []byte{'{'}
-	for i, fs := range s {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		k, _ := json.Marshal(fs.Field)
-		v, err := json.Marshal(fs.Source)
-		if err != nil {
-			return nil, err
-		}
-		b = append(append(append(b, k...), ':'), v...)
-	}
-	return append(b, '}'), nil
-}
-
-// UnmarshalJSON reads the object form, keeping the fields' order.
-func (s *Sources) UnmarshalJSON(b []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		if t == nil && err == nil {
-			return nil
-		}
-		return fmt.Errorf("order: sources must be a JSON object")
-	}
-	*s = (*s)[:0]
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		var src Source
-		if err := dec.Decode(&src); err != nil {
-			return err
-		}
-		*s = append(*s, FieldSource{Field: t.(string), Source: src})
-	}
-	_, err := dec.Token()
-	return err
 }
 
 // Reference returns the first reference with the qualifier, or "".

@@ -106,14 +106,17 @@ func TestDate(t *testing.T) {
 
 func TestSourcesJSONKeepsFieldsAndOrder(t *testing.T) {
 	var s Sources
-	s.Set("po_number", Source{Segment: "BGM", Index: 2, Element: 2, Component: 1})
-	s.Set("quantity", Source{Cell: "Sheet1!C4"})
-	s.Set("po_number", Source{Segment: "BGM", Index: 3, Element: 2, Component: 1}) // replaces
+	s.Set("po_number", Source{Segment: TagOf("BGM"), Index: 2, Element: 2, Component: 1})
+	s.Set("quantity", Source{Row: 4, Column: 3, Sheet: 1})
+	s.Set("po_number", Source{Segment: TagOf("BGM"), Index: 3, Element: 2, Component: 1}) // replaces
+	s.Set("notes[12]", Source{Line: 7})
+	s.Set("ship_to.unheard_of", Source{Row: 1, Column: 28})
 	b, err := json.Marshal(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"po_number":{"segment":"BGM","index":3,"element":2,"component":1},"quantity":{"cell":"Sheet1!C4"}}`
+	want := `{"po_number":{"segment":"BGM","index":3,"element":2,"component":1},"quantity":{"sheet":1,"cell":"C4"},` +
+		`"notes[12]":{"line":7},"ship_to.unheard_of":{"cell":"AB1"}}`
 	if string(b) != want {
 		t.Fatalf("marshal = %s\nwant      %s", b, want)
 	}
@@ -121,7 +124,8 @@ func TestSourcesJSONKeepsFieldsAndOrder(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
-	if len(back) != 2 || back.Get("po_number").String() != "BGM #3 element 2.1" || back.Get("quantity").String() != "Sheet1!C4" {
+	if len(back) != 4 || back.Get("po_number").String() != "BGM #3 element 2.1" || back.Get("quantity").String() != "sheet 1 C4" ||
+		back.Get("notes[12]").Line != 7 || back.Get("ship_to.unheard_of").Cell() != "AB1" {
 		t.Fatalf("round trip = %+v", back)
 	}
 	if back.Get("missing") != (Source{}) {

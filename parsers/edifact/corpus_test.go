@@ -151,11 +151,11 @@ func TestCorpus(t *testing.T) {
 			probs = append(probs, "orders "+strconv.Itoa(len(res.Orders))+", want "+strconv.Itoa(want.orders))
 		}
 		for _, o := range res.Orders {
-			if v := o.Validate(); len(v) > 0 || o.Format != "edifact" || o.Sender.Kind != "edi" || o.Sources.Get("po_number").Segment != "BGM" || o.Envelope == nil {
+			if v := o.Validate(); len(v) > 0 || o.Format != "edifact" || o.Sender.Kind != "edi" || o.Sources.Get("po_number").Segment.String() != "BGM" || o.Envelope == nil {
 				probs = append(probs, "order "+o.PONumber+" is incomplete: "+strings.Join(v, "; "))
 			}
 			for _, l := range o.Lines {
-				if l.Sources.Get("quantity").Segment != "QTY" {
+				if l.Sources.Get("quantity").Segment.String() != "QTY" {
 					probs = append(probs, "order "+o.PONumber+" line "+strconv.Itoa(l.LineNo)+" has no source for its quantity")
 				}
 			}

@@ -1,6 +1,7 @@
 package edifact
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 
@@ -24,7 +25,7 @@ func (m *orderMapper) lin(seg *Segment, idx int) *Error {
 			return &Error{Segment: "LIN", Index: idx, Element: 1, Code: CodeInvalidValue, Msg: fmt.Sprintf("line item number %q is not a positive number; expected digits", v)}
 		}
 		l.LineNo = n
-		l.Sources.Set("line_no", src(seg, idx, 1, 0))
+		l.Sources.SetField(fLineNo, src(seg, idx, 1, 0))
 	}
 	switch a := seg.Bytes(2, 1); string(a) {
 	case "":
@@ -43,7 +44,7 @@ func (m *orderMapper) lin(seg *Segment, idx int) *Error {
 		}
 	}
 	if l.Action != "" {
-		l.Sources.Set("action", src(seg, idx, 2, 0))
+		l.Sources.SetField(fAction, src(seg, idx, 2, 0))
 	} else if m.change {
 		l.Action = order.LineChange
 	}
@@ -56,29 +57,29 @@ func (m *orderMapper) lin(seg *Segment, idx int) *Error {
 // itemID reads a C212 (7140 item number, 7143 type) into the line, without
 // overwriting a number already read.
 func (m *orderMapper) itemID(l *order.Line, seg *Segment, idx, e int) {
-	v := m.text(seg, e, 1)
-	if v == "" {
-		return
-	}
 	var field *string
-	var name string
+	var f order.Field
 	switch string(seg.Bytes(e, 2)) {
 	case "EN", "SRV", "UP", "EU":
-		field, name = &l.GTIN, "gtin"
+		field, f = &l.GTIN, fGtin
 	case "IN", "BP":
-		field, name = &l.BuyerItem, "buyer_item"
+		field, f = &l.BuyerItem, fBuyerItem
 	case "SA", "MF":
-		field, name = &l.SupplierItem, "supplier_item"
+		field, f = &l.SupplierItem, fSupplierItem
 	case "":
-		if e == 3 && len(v) >= 8 && len(v) <= 14 && isDigits(v) {
-			field, name = &l.GTIN, "gtin" // LIN without a type: a GTIN in practice
+		if raw := bytes.TrimSpace(seg.Bytes(e, 1)); e == 3 && len(raw) >= 8 && len(raw) <= 14 && isDigits(string(raw)) {
+			field, f = &l.GTIN, fGtin // LIN without a type: a GTIN in practice
 		}
 	}
 	if field == nil || *field != "" {
 		return
 	}
+	v := m.text(seg, e, 1)
+	if v == "" {
+		return
+	}
 	*field = v
-	l.Sources.Set(name, src(seg, idx, e, 1))
+	l.Sources.SetField(f, src(seg, idx, e, 1))
 }
 
 func isDigits(s string) bool {
@@ -115,10 +116,10 @@ func (m *orderMapper) qty(seg *Segment, idx int) *Error {
 			Msg: fmt.Sprintf("ordered quantity %q is not a number; expected digits with one optional decimal mark", seg.Value(1, 2))}
 	}
 	l.Quantity = d
-	l.Sources.Set("quantity", src(seg, idx, 1, 2))
+	l.Sources.SetField(fQuantity, src(seg, idx, 1, 2))
 	if u := seg.Bytes(1, 3); len(u) > 0 {
 		l.Unit = internUnit(u)
-		l.Sources.Set("unit", src(seg, idx, 1, 3))
+		l.Sources.SetField(fUnit, src(seg, idx, 1, 3))
 	}
 	return nil
 }
@@ -144,7 +145,7 @@ func (m *orderMapper) pri(seg *Segment, idx int) *Error {
 	}
 	if string(q) == "AAA" {
 		l.UnitPrice = m.decimal(d)
-		l.Sources.Set("unit_price", src(seg, idx, 1, 2))
+		l.Sources.SetField(fUnitPrice, src(seg, idx, 1, 2))
 		if b := seg.Bytes(1, 5); len(b) > 0 {
 			bd, err := parseDecimal(b)
 			if err != nil || bd.Sign() <= 0 {
@@ -152,12 +153,12 @@ func (m *orderMapper) pri(seg *Segment, idx int) *Error {
 			}
 			if bd.Cmp(order.NewDecimal(1)) != 0 {
 				l.PriceBasis = m.decimal(bd)
-				l.Sources.Set("price_basis", src(seg, idx, 1, 5))
+				l.Sources.SetField(fPriceBasis, src(seg, idx, 1, 5))
 			}
 		}
 	} else {
 		l.GrossPrice = m.decimal(d)
-		l.Sources.Set("gross_price", src(seg, idx, 1, 2))
+		l.Sources.SetField(fGrossPrice, src(seg, idx, 1, 2))
 	}
 	return nil
 }
@@ -177,11 +178,11 @@ func (m *orderMapper) moa(seg *Segment, idx int) *Error {
 	if l := m.cur(); l != nil {
 		if q == "203" && l.LineAmount == nil {
 			l.LineAmount = m.decimal(d)
-			l.Sources.Set("line_amount", src(seg, idx, 1, 2))
+			l.Sources.SetField(fLineAmount, src(seg, idx, 1, 2))
 		}
 		return nil
 	}
-	m.o.Sources.Set(fmt.Sprintf("amounts[%d]", len(m.o.Amounts)), src(seg, idx, 1, 2))
+	m.o.Sources.SetField(fAmounts.At(len(m.o.Amounts)), src(seg, idx, 1, 2))
 	m.o.Amounts = append(m.o.Amounts, order.Amount{Qualifier: q, Value: d, Currency: seg.Value(1, 3)})
 	return nil
 }

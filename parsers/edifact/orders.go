@@ -71,8 +71,35 @@ func newOrderMapper(rd *reader, unh *Segment) *orderMapper {
 	return m
 }
 
+// Field handles of the values the mapper records sources for (order.FieldOf
+// once, not a name lookup per value).
+var (
+	fAction       = order.FieldOf("action")
+	fCurrency     = order.FieldOf("currency")
+	fDeliveryDate = order.FieldOf("delivery_date")
+	fDescription  = order.FieldOf("description")
+	fFunction     = order.FieldOf("function")
+	fGrossPrice   = order.FieldOf("gross_price")
+	fLineAmount   = order.FieldOf("line_amount")
+	fLineCount    = order.FieldOf("line_count")
+	fLineNo       = order.FieldOf("line_no")
+	fLocation     = order.FieldOf("location")
+	fOrderDate    = order.FieldOf("order_date")
+	fPoNumber     = order.FieldOf("po_number")
+	fPriceBasis   = order.FieldOf("price_basis")
+	fQuantity     = order.FieldOf("quantity")
+	fUnit         = order.FieldOf("unit")
+	fUnitPrice    = order.FieldOf("unit_price")
+	fAmounts      = order.FieldOf("amounts")
+	fNotes        = order.FieldOf("notes")
+	fReferences   = order.FieldOf("references")
+	fGtin         = order.FieldOf("gtin")
+	fBuyerItem    = order.FieldOf("buyer_item")
+	fSupplierItem = order.FieldOf("supplier_item")
+)
+
 func src(seg *Segment, idx, e, c int) order.Source {
-	return order.Source{Segment: seg.Tag, Index: int32(idx), Element: int16(e), Component: int16(c)}
+	return order.Source{Segment: order.TagOf(seg.Tag), Index: int32(idx), Element: int16(e), Component: int16(c)}
 }
 
 func (m *orderMapper) text(seg *Segment, e, c int) string {
@@ -140,16 +167,16 @@ func (m *orderMapper) dispatch(seg *Segment, idx int) *Error {
 		if m.line < 0 && m.o.Currency == "" {
 			if v := seg.Value(1, 2); v != "" {
 				m.o.Currency = v
-				m.o.Sources.Set("currency", src(seg, idx, 1, 2))
+				m.o.Sources.SetField(fCurrency, src(seg, idx, 1, 2))
 			}
 		}
 	case "FTX":
 		if t := m.texts(seg, 4, 1, 5); t != "" {
 			if l := m.cur(); l != nil {
-				l.Sources.Set(fmt.Sprintf("notes[%d]", len(l.Notes)), src(seg, idx, 4, 1))
+				l.Sources.SetField(fNotes.At(len(l.Notes)), src(seg, idx, 4, 1))
 				l.Notes = append(l.Notes, t)
 			} else {
-				m.o.Sources.Set(fmt.Sprintf("notes[%d]", len(m.o.Notes)), src(seg, idx, 4, 1))
+				m.o.Sources.SetField(fNotes.At(len(m.o.Notes)), src(seg, idx, 4, 1))
 				m.o.Notes = append(m.o.Notes, t)
 			}
 		}
@@ -166,7 +193,7 @@ func (m *orderMapper) dispatch(seg *Segment, idx int) *Error {
 			if t := m.texts(seg, 3, 4, 5); t != "" {
 				if l.Description == "" {
 					l.Description = t
-					l.Sources.Set("description", src(seg, idx, 3, 4))
+					l.Sources.SetField(fDescription, src(seg, idx, 3, 4))
 				} else if !strings.Contains(l.Description, t) {
 					l.Description += " " + t
 				}
@@ -182,7 +209,7 @@ func (m *orderMapper) dispatch(seg *Segment, idx int) *Error {
 		if l := m.cur(); l != nil && l.Location == "" {
 			if v := m.text(seg, 2, 1); v != "" {
 				l.Location = v
-				l.Sources.Set("location", src(seg, idx, 2, 1))
+				l.Sources.SetField(fLocation, src(seg, idx, 2, 1))
 			}
 		}
 	case "UNS":
@@ -197,7 +224,7 @@ func (m *orderMapper) dispatch(seg *Segment, idx int) *Error {
 			}
 			m.cnt, m.cntSeg, m.cntPos, m.cntSet = n, idx, seg.Pos, true
 			m.o.LineCount = n
-			m.o.Sources.Set("line_count", src(seg, idx, 1, 2))
+			m.o.Sources.SetField(fLineCount, src(seg, idx, 1, 2))
 		}
 	}
 	return nil
@@ -212,7 +239,7 @@ func (m *orderMapper) bgm(seg *Segment, idx int) *Error {
 		return &Error{Segment: "BGM", Index: idx, Element: 2, Component: 1, Code: CodeMissing, Msg: "document number (purchase order number) is missing"}
 	}
 	m.o.PONumber = po
-	m.o.Sources.Set("po_number", src(seg, idx, 2, 1))
+	m.o.Sources.SetField(fPoNumber, src(seg, idx, 2, 1))
 	fn := seg.Value(3, 1)
 	var f order.Function
 	switch fn {
@@ -233,7 +260,7 @@ func (m *orderMapper) bgm(seg *Segment, idx int) *Error {
 	}
 	m.o.Function = f
 	if fn != "" {
-		m.o.Sources.Set("function", src(seg, idx, 3, 0))
+		m.o.Sources.SetField(fFunction, src(seg, idx, 3, 0))
 	}
 	return nil
 }
@@ -274,17 +301,17 @@ func (m *orderMapper) dtm(seg *Segment, idx int) *Error {
 	if l := m.cur(); l != nil {
 		if rank > m.lineQ {
 			l.DeliveryDate, m.lineQ = d, rank
-			l.Sources.Set("delivery_date", s)
+			l.Sources.SetField(fDeliveryDate, s)
 		}
 		return nil
 	}
 	switch {
 	case q == "137":
 		m.o.OrderDate = d
-		m.o.Sources.Set("order_date", s)
+		m.o.Sources.SetField(fOrderDate, s)
 	case rank > m.delivQ:
 		m.o.DeliveryDate, m.delivQ = d, rank
-		m.o.Sources.Set("delivery_date", s)
+		m.o.Sources.SetField(fDeliveryDate, s)
 	}
 	return nil
 }
@@ -348,12 +375,12 @@ func (m *orderMapper) rff(seg *Segment, idx int) {
 	}
 	r := order.Reference{Qualifier: q, Value: v}
 	if l := m.cur(); l != nil {
-		l.Sources.Set(fmt.Sprintf("references[%d]", len(l.References)), src(seg, idx, 1, 2))
+		l.Sources.SetField(fReferences.At(len(l.References)), src(seg, idx, 1, 2))
 		l.References = append(l.References, r)
 		m.ref = &l.References[len(l.References)-1]
 		return
 	}
-	m.o.Sources.Set(fmt.Sprintf("references[%d]", len(m.o.References)), src(seg, idx, 1, 2))
+	m.o.Sources.SetField(fReferences.At(len(m.o.References)), src(seg, idx, 1, 2))
 	m.o.References = append(m.o.References, r)
 	m.ref = &m.o.References[len(m.o.References)-1]
 }
