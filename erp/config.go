@@ -120,8 +120,13 @@ type VismaConfig struct {
 type FileConfig struct {
 	// Dir is the outbound folder the ERP's importer reads. It must exist.
 	Dir string `json:"dir" yaml:"dir" toml:"dir"`
-	// Format is "json" or "csv".
+	// Format is "json", "csv" or "edifact" (EANCOM D96A ORDERS, one
+	// interchange per order, with our SKUs and agreed prices).
 	Format string `json:"format" yaml:"format" toml:"format"`
+	// Sender and Recipient are the UNB identities (GLN, qualifier 14) of
+	// the edifact format: ours and the ERP's.
+	Sender    string `json:"sender,omitempty" yaml:"sender" toml:"sender"`
+	Recipient string `json:"recipient,omitempty" yaml:"recipient" toml:"recipient"`
 }
 
 // Defaults for the connectors.
@@ -206,8 +211,12 @@ func (c Config) Validate() error {
 				errs = append(errs, fmt.Errorf("erp: erp.file.dir %q is not a directory", f.Dir))
 			}
 		}
-		if f.Format != "json" && f.Format != "csv" {
-			errs = append(errs, fmt.Errorf("erp: erp.file.format %q is not supported (want json or csv)", f.Format))
+		if f.Format == "edifact" {
+			req("file.sender", f.Sender)
+			req("file.recipient", f.Recipient)
+		}
+		if f.Format != "json" && f.Format != "csv" && f.Format != "edifact" {
+			errs = append(errs, fmt.Errorf("erp: erp.file.format %q is not supported (want json, csv or edifact)", f.Format))
 		}
 	case "":
 		errs = append(errs, errors.New("erp: erp.kind is required (webhook, businesscentral, visma or file)"))

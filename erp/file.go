@@ -15,6 +15,7 @@ import (
 
 	"github.com/ordergate/ordergate/atomicfile"
 	"github.com/ordergate/ordergate/order"
+	"github.com/ordergate/ordergate/parsers/edifact"
 )
 
 // FileExport writes each approved order as one file into an outbound folder
@@ -67,7 +68,11 @@ func (f *FileExport) Name() string { return KindFile }
 
 // FileName returns the name the order's file gets.
 func (f *FileExport) FileName(d Delivery) string {
-	return fmt.Sprintf("order-%d-%s.%s", d.OrderID, atomicfile.SafeName(d.Order.PONumber, "nopo"), f.cfg.Format)
+	ext := f.cfg.Format
+	if ext == "edifact" {
+		ext = "edi"
+	}
+	return fmt.Sprintf("order-%d-%s.%s", d.OrderID, atomicfile.SafeName(d.Order.PONumber, "nopo"), ext)
 }
 
 // Deliver writes the order's file unless it already exists.
@@ -113,8 +118,18 @@ func (f *FileExport) Lookup(ctx context.Context, d Delivery) (Receipt, bool, err
 }
 
 func (f *FileExport) encode(d Delivery) ([]byte, error) {
-	if f.cfg.Format == "csv" {
+	switch f.cfg.Format {
+	case "csv":
 		return encodeCSV(&d.Order)
+	case "edifact":
+		var b bytes.Buffer
+		err := edifact.WriteORDERS(&b, edifact.Outbound{
+			SyntaxID: "UNOC", SyntaxVersion: "3", Newlines: true,
+			From:       edifact.PartyID{ID: f.cfg.Sender, Qualifier: "14"},
+			To:         edifact.PartyID{ID: f.cfg.Recipient, Qualifier: "14"},
+			ControlRef: strconv.FormatInt(d.OrderID, 10), // unique per order, at most 14 digits
+		}, d.Order)
+		return b.Bytes(), err
 	}
 	b, err := json.MarshalIndent(payload(d), "", "  ")
 	if err != nil {

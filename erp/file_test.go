@@ -2,6 +2,8 @@ package erp
 
 import (
 	"errors"
+	"github.com/ordergate/ordergate/parsers"
+	"github.com/ordergate/ordergate/parsers/edifact"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -88,6 +90,36 @@ func TestFileExportJSON(t *testing.T) {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("json lacks %s:\n%s", want, b)
 		}
+	}
+}
+
+func TestFileExportEDIFACT(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if _, err := New(Config{Kind: KindFile, File: FileConfig{Dir: dir, Format: "edifact"}}, nil, nil); err == nil ||
+		!strings.Contains(err.Error(), "erp.file.sender") {
+		t.Fatalf("edifact without our identity: %v", err)
+	}
+	c, err := New(Config{Kind: KindFile, File: FileConfig{Dir: dir, Format: "edifact", Sender: "5498765000017", Recipient: "5498765000024"}}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := c.Deliver(t.Context(), NewDelivery(9, fileOrder()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(rc.ID, ".edi") {
+		t.Errorf("file name = %q", rc.ID)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, rc.ID))
+	res, err := edifact.New().Parse(t.Context(), parsers.Document{Data: b})
+	if err != nil || len(res.Orders) != 1 || len(res.Errors) != 0 {
+		t.Fatalf("the export does not read back: %v %+v\n%s", err, res.Errors, b)
+	}
+	got := res.Orders[0]
+	if got.PONumber != "PO/4711 ../x" || got.Sender.ID != "5498765000017" || got.Envelope.InterchangeRef != "9" ||
+		got.Lines[0].SupplierItem != "1896-S" || got.Lines[0].UnitPrice.String() != "12.5" || got.Lines[1].Quantity.String() != "2.5" {
+		t.Fatalf("read back: %+v\n%s", got, b)
 	}
 }
 
