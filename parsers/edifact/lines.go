@@ -18,7 +18,11 @@ func (m *orderMapper) lin(seg *Segment, idx int) *Error {
 	if m.summary {
 		return &Error{Segment: "LIN", Index: idx, Code: CodeNotSupported, Msg: "line item after the summary section (UNS); expected LIN before UNS"}
 	}
-	l := order.Line{LineNo: len(m.o.Lines) + 1, Sources: m.lineSources()}
+	// The line is built in place: copying a finished order.Line into the
+	// slice would cost a typed copy of a few hundred bytes per line.
+	m.o.Lines = append(m.o.Lines, order.Line{})
+	l := &m.o.Lines[len(m.o.Lines)-1]
+	l.LineNo, l.Sources = len(m.o.Lines), m.lineSources()
 	if v := seg.Bytes(1, 1); len(v) > 0 {
 		n, err := strconv.Atoi(string(v))
 		if err != nil || n <= 0 {
@@ -48,9 +52,8 @@ func (m *orderMapper) lin(seg *Segment, idx int) *Error {
 	} else if m.change {
 		l.Action = order.LineChange
 	}
-	m.o.Lines = append(m.o.Lines, l)
 	m.line, m.lineQ, m.lineQty, m.ref = len(m.o.Lines)-1, 0, 0, nil
-	m.itemID(&m.o.Lines[m.line], seg, idx, 3)
+	m.itemID(l, seg, idx, 3)
 	return nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+	"unsafe"
 
 	"github.com/ordergate/ordergate/order"
 )
@@ -32,6 +34,7 @@ type orderMapper struct {
 	cntSet  bool
 	decs    []order.Decimal     // slab for the *Decimal fields of lines
 	srcs    []order.FieldSource // slab for the lines' Sources
+	arena   []byte              // string arena of the message's values (see keep)
 }
 
 // lineSourceRoom is how many field sources a line gets from the slab before
@@ -102,8 +105,35 @@ func src(seg *Segment, idx, e, c int) order.Source {
 	return order.Source{Segment: order.TagOf(seg.Tag), Index: int32(idx), Element: int16(e), Component: int16(c)}
 }
 
+// text returns the trimmed, decoded value of a component. ASCII and UTF-8
+// text, nearly every value, is copied into the message's string arena.
 func (m *orderMapper) text(seg *Segment, e, c int) string {
-	return strings.TrimSpace(m.dec.String(seg.Bytes(e, c)))
+	b := bytes.TrimSpace(seg.Bytes(e, c))
+	if len(b) == 0 {
+		return ""
+	}
+	for _, ch := range b {
+		if ch >= 0x80 {
+			if !utf8.Valid(b) {
+				return strings.TrimSpace(m.dec.String(b)) // an 8-bit charset: decode
+			}
+			break
+		}
+	}
+	return m.keep(b)
+}
+
+// keep copies b into the message's string arena and returns it as a string:
+// one allocation for many values instead of one each. The arena's bytes are
+// never written again once handed out, which is what makes the
+// unsafe.String view sound; a chunk lives as long as any string in it.
+func (m *orderMapper) keep(b []byte) string {
+	if cap(m.arena)-len(m.arena) < len(b) {
+		m.arena = make([]byte, 0, max(4096, len(b)))
+	}
+	n := len(m.arena)
+	m.arena = append(m.arena, b...)
+	return unsafe.String(&m.arena[n], len(b))
 }
 
 // texts joins the non-empty components from..to of element e with a space
