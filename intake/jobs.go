@@ -100,11 +100,18 @@ func (w *parseWorker) Work(ctx context.Context, job *river.Job[ParseArgs]) error
 			if po.Sender.Kind == "" {
 				po.Sender = doc.Sender
 			}
-			id, inserted, err := insertOrder(ctx, tx, doc.ID, messageIndex(po, i), po, StateReceived, "")
+			state, reason := StateReceived, ""
+			if max := w.p.opts.MaxLines; max > 0 && len(po.Lines) > max {
+				// Too long to match safely: it waits for the desk as read.
+				reason = fmt.Sprintf("the order has %d lines; the limit is %d (limits.max_lines)", len(po.Lines), max)
+				state, po.Status = StateReview, StateReview
+				po.Exceptions = []order.Exception{{Code: ExceptionParseError, Message: reason}}
+			}
+			id, inserted, err := insertOrder(ctx, tx, doc.ID, messageIndex(po, i), po, state, reason)
 			if err != nil {
 				return err
 			}
-			if inserted {
+			if inserted && state == StateReceived {
 				if _, err := w.p.client.InsertTx(ctx, tx, MatchArgs{OrderID: id}, nil); err != nil {
 					return err
 				}

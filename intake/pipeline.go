@@ -35,6 +35,9 @@ type Options struct {
 	Log      *slog.Logger
 	// MaxDocumentBytes is the largest payload Receive accepts (0: no limit).
 	MaxDocumentBytes int64
+	// MaxLines is the most lines one order may have (0: no limit); a longer
+	// one waits in review as a PARSE_ERROR instead of being matched.
+	MaxLines int
 	// Workers is the number of concurrent jobs; 0 makes an insert-only
 	// pipeline (the CLI's ingest), which enqueues but never works jobs.
 	Workers int

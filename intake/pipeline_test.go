@@ -224,3 +224,20 @@ func TestReceiveRefusesOversizedDocument(t *testing.T) {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
 	}
 }
+
+func TestOrderOverTheLineLimitWaitsForTheDesk(t *testing.T) {
+	t.Parallel()
+	p, pool := run(t, intake.Options{MaxLines: 2, Matcher: approveAll{}})
+	id := receive(t, p, "PO 5001\nA-1 1\nA-2 1\nA-3 1\nPO 5002\nB-1 1\n")
+	_, orders := waitDoc(t, pool, id, func(d intake.Document, os []intake.Order) bool {
+		return len(os) == 2 && os[0].State == intake.StateReview && os[1].State == intake.StateReview
+	})
+	long := orders[0]
+	if long.PO.PONumber != "5001" || len(long.PO.Lines) != 3 || len(long.PO.Exceptions) != 1 || long.PO.Exceptions[0].Code != "PARSE_ERROR" ||
+		long.ReviewReason != "the order has 3 lines; the limit is 2 (limits.max_lines)" {
+		t.Fatalf("long order: %+v", long)
+	}
+	if orders[1].PO.PONumber != "5002" || orders[1].ReviewReason != intake.ReasonNoDeliverer {
+		t.Fatalf("the short order must go on: %+v", orders[1])
+	}
+}

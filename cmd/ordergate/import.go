@@ -53,7 +53,9 @@ func (e *env) importData(args []string) int {
 		return e.fail("import", err)
 	}
 	defer h.Close()
-	opts := masterdata.ImportOptions{Format: f, MaxRows: int64(cfg.Limits.MaxSheetRows) * 100, UnzipLimit: int64(cfg.Limits.MaxZipExpansion) * 5}
+	// Master-data files are far larger than order sheets: they keep the
+	// package's own limits (masterdata.DefaultMaxRows, DefaultUnzipLimit).
+	opts := masterdata.ImportOptions{Format: f}
 	if !*quiet {
 		opts.Progress = e.stderr
 	}
