@@ -20,6 +20,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/ordergate/ordergate/erp"
+	"github.com/ordergate/ordergate/mailer"
 )
 
 // Config is the whole configuration. Field comments are the reference that
@@ -39,6 +40,9 @@ type Config struct {
 	Sources  Sources  `yaml:"sources"`
 	EDI      EDI      `yaml:"edi"`
 	Matching Matching `yaml:"matching"`
+	// Mail is the SMTP relay that answers customers who order by mail;
+	// empty addr: no mails are sent.
+	Mail mailer.Config `yaml:"mail"`
 	// ERP is where approved orders go; empty kind: nowhere yet, and
 	// approved orders wait in review saying so. See package erp.
 	ERP erp.Config `yaml:"erp"`
@@ -310,6 +314,11 @@ func (c *Config) Validate() error {
 			bad(key+".stable_for", "must not be negative")
 		}
 	}
+	if c.Mail.Addr != "" {
+		if err := c.Mail.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("config: %w", err))
+		}
+	}
 	if c.ERP.Kind != "" {
 		if err := c.ERP.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("config: %w", err))
@@ -322,6 +331,9 @@ func (c *Config) Validate() error {
 func (c Config) Masked() Config {
 	m := c
 	m.DatabaseURL = maskURL(c.DatabaseURL)
+	if m.Mail.Password != "" {
+		m.Mail.Password = "xxxxx"
+	}
 	m.Sources.FileDrop = append([]FileDrop(nil), c.Sources.FileDrop...)
 	return m
 }

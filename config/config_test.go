@@ -32,6 +32,11 @@ sources:
   file_drop:
     - dir: /srv/edi/in
       stable_for: 5s
+mail:
+  addr: smtp.example.com:587
+  username: orders
+  password: mailsecret
+  from: orders@supplier.example
 erp:
   kind: webhook
   webhook:
@@ -59,7 +64,7 @@ erp:
 	if cfg.ERP.Webhook.Secret.Reveal() != "whsec-topsecret" {
 		t.Errorf("erp secret not loaded")
 	}
-	if strings.Contains(out, "secret@") || strings.Contains(out, "topsecret") || !strings.Contains(out, "xxxxx") {
+	if strings.Contains(out, "secret@") || strings.Contains(out, "topsecret") || strings.Contains(out, "mailsecret") || !strings.Contains(out, "xxxxx") {
 		t.Errorf("secrets must be masked:\n%s", out)
 	}
 }
@@ -77,6 +82,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"drop without dir", "sources:\n  file_drop:\n    - rescan: 1s\n", nil, []string{"sources.file_drop[0].dir"}},
 		{"bad database url", "", map[string]string{"DATABASE_URL": "mysql://x"}, []string{"database_url"}},
 		{"erp without url", "erp:\n  kind: webhook\n", nil, []string{"erp.webhook.url"}},
+		{"bad mail", "mail:\n  addr: smtp.example.com\n", nil, []string{"mail.addr", "mail.from"}},
 		{"bad env number", "", map[string]string{"ORDERGATE_WORKERS": "many"}, []string{"ORDERGATE_WORKERS"}},
 	}
 	for _, tc := range cases {

@@ -145,6 +145,9 @@ func (w *deliverWorker) delivered(ctx context.Context, job *river.Job[DeliverArg
 		if err := w.p.enqueueAck(ctx, tx, o.PO.Format, AckArgs{DocumentID: o.DocumentID, OrderID: o.ID, What: AckORDRSP, Status: "accepted"}); err != nil {
 			return "", nil, err
 		}
+		if err := w.p.enqueueNotice(ctx, tx, o, NoticeConfirmation, ""); err != nil {
+			return "", nil, err
+		}
 		return StateDelivered, nil, nil
 	})
 }
@@ -248,6 +251,9 @@ func (p *Pipeline) RejectOrder(ctx context.Context, id int64, reason string) err
 		}
 		o.State, o.ReviewReason = StateRejected, "rejected: "+reason
 		if err := saveOrder(ctx, tx, &o); err != nil {
+			return err
+		}
+		if err := p.enqueueNotice(ctx, tx, &o, NoticeRejection, reason); err != nil {
 			return err
 		}
 		return p.enqueueAck(ctx, tx, o.PO.Format, AckArgs{DocumentID: o.DocumentID, OrderID: o.ID, What: AckORDRSP, Status: "rejected", Reason: reason})

@@ -51,6 +51,9 @@ type Inbound struct {
 	// IdempotencyKey identifies a repeat of the same document. Empty means
 	// the content hash, which is the rule for files and uploads.
 	IdempotencyKey string
+	// MessageID is the RFC 5322 Message-ID of a mail (without angle
+	// brackets); answers refer to it.
+	MessageID string
 }
 
 // Received is the outcome of Receive.
@@ -80,6 +83,7 @@ type Document struct {
 	Reason         string
 	Problems       Problems
 	DuplicateOf    int64
+	MessageID      string
 	ReceivedAt     time.Time
 }
 
@@ -101,12 +105,12 @@ func insertDocument(ctx context.Context, tx pgx.Tx, in Inbound) (Received, error
 	var id int64
 	err := tx.QueryRow(ctx, `
 		INSERT INTO documents (channel, source_ref, sender_kind, sender_id, file_name, content_type,
-		                       customer_number, size_bytes, sha256, idempotency_key, raw)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		                       customer_number, size_bytes, sha256, idempotency_key, raw, message_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		ON CONFLICT (idempotency_key) WHERE state <> 'duplicate' DO NOTHING
 		RETURNING id`,
 		in.Channel, in.SourceRef, in.Sender.Kind, in.Sender.ID, in.FileName, in.ContentType,
-		in.CustomerNumber, len(in.Data), sum[:], key, in.Data).Scan(&id)
+		in.CustomerNumber, len(in.Data), sum[:], key, in.Data, in.MessageID).Scan(&id)
 	if err == nil {
 		return Received{DocumentID: id}, nil
 	}
@@ -133,13 +137,13 @@ func insertDocument(ctx context.Context, tx pgx.Tx, in Inbound) (Received, error
 
 const documentColumns = `id, channel, source_ref, sender_kind, sender_id, file_name, content_type,
 	customer_number, size_bytes, sha256, idempotency_key, coalesce(raw, ''::bytea), state, format, reason,
-	problems, coalesce(duplicate_of, 0), received_at`
+	problems, coalesce(duplicate_of, 0), message_id, received_at`
 
 func scanDocument(row pgx.Row) (Document, error) {
 	var d Document
 	err := row.Scan(&d.ID, &d.Channel, &d.SourceRef, &d.Sender.Kind, &d.Sender.ID, &d.FileName, &d.ContentType,
 		&d.CustomerNumber, &d.Size, &d.SHA256, &d.IdempotencyKey, &d.Raw, &d.State, &d.Format, &d.Reason,
-		&d.Problems, &d.DuplicateOf, &d.ReceivedAt)
+		&d.Problems, &d.DuplicateOf, &d.MessageID, &d.ReceivedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Document{}, db.ErrNotFound
 	}

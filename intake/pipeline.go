@@ -49,6 +49,9 @@ type Options struct {
 	Delivery DeliveryOptions
 	// Acks, when set, sends CONTRL and ORDRSP back to EDIFACT partners.
 	Acks *AckOptions
+	// Mailer, when set, answers customers who order by mail (confirmation
+	// or rejection).
+	Mailer Mailer
 	// Metrics, when set, records job latency.
 	Metrics *Metrics
 }
@@ -75,6 +78,7 @@ func New(opts Options) (*Pipeline, error) {
 		river.AddWorker(workers, &routeWorker{p: p})
 		river.AddWorker(workers, &deliverWorker{p: p})
 		river.AddWorker(workers, &ackWorker{p: p})
+		river.AddWorker(workers, &notifyWorker{p: p})
 		cfg.Workers = workers
 		cfg.Queues = map[string]river.QueueConfig{Queue: {MaxWorkers: opts.Workers}}
 		cfg.JobTimeout = 5 * time.Minute

@@ -10,6 +10,7 @@ import (
 	"github.com/ordergate/ordergate/config"
 	"github.com/ordergate/ordergate/db"
 	"github.com/ordergate/ordergate/intake"
+	"github.com/ordergate/ordergate/mailer"
 	"github.com/ordergate/ordergate/masterdata"
 	"github.com/ordergate/ordergate/matching"
 )
@@ -29,6 +30,14 @@ func newGateway(cfg config.Config, h *db.Handle, log *slog.Logger, workers int, 
 	if err != nil {
 		return nil, err
 	}
+	var mail intake.Mailer
+	if cfg.Mail.Addr != "" {
+		m, err := mailer.New(cfg.Mail)
+		if err != nil {
+			return nil, err
+		}
+		mail = m
+	}
 	live := intake.NewLiveCatalog(h.Pool,
 		func(ctx context.Context) (*catalog.Snapshot, int64, error) {
 			return masterdata.Snapshot(ctx, h.Pool, cfg.Matching.Currency)
@@ -44,6 +53,7 @@ func newGateway(cfg config.Config, h *db.Handle, log *slog.Logger, workers int, 
 		Workers:          workers,
 		ERP:              conn,
 		Acks:             acks(cfg),
+		Mailer:           mail,
 		Matcher: &intake.CatalogMatcher{
 			Snapshot: live.Snapshot,
 			Location: cfg.Matching.Location(),
