@@ -67,6 +67,11 @@ type Workers struct {
 	// Pipeline is the number of concurrent pipeline jobs (parse, match,
 	// route, deliver). Env: ORDERGATE_WORKERS.
 	Pipeline int `yaml:"pipeline"`
+	// JobTimeout bounds one pipeline job (a parse, an ERP call). Default 2m.
+	JobTimeout time.Duration `yaml:"job_timeout"`
+	// RescueAfter is when a job still marked running is taken for dead (its
+	// process crashed) and run again; it must exceed JobTimeout. Default 3m.
+	RescueAfter time.Duration `yaml:"rescue_after"`
 }
 
 // Limits are the size limits on every input; a document over a limit is
@@ -145,7 +150,7 @@ func Default() Config {
 		DataDir: "ordergate-data",
 		HTTP:    HTTP{Addr: "127.0.0.1:8080", ShutdownTimeout: 30 * time.Second},
 		Log:     Log{Level: "info", Format: "text"},
-		Workers: Workers{Pipeline: 8},
+		Workers: Workers{Pipeline: 8, JobTimeout: 2 * time.Minute, RescueAfter: 3 * time.Minute},
 		Limits: Limits{
 			MaxDocumentBytes: 25 << 20,
 			MaxLines:         10000,
@@ -267,6 +272,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Workers.Pipeline < 1 || c.Workers.Pipeline > 1000 {
 		bad("workers.pipeline", "%d is outside 1..1000", c.Workers.Pipeline)
+	}
+	if c.Workers.JobTimeout < time.Second {
+		bad("workers.job_timeout", "%s is too short (at least 1s)", c.Workers.JobTimeout)
+	}
+	if c.Workers.RescueAfter <= c.Workers.JobTimeout {
+		bad("workers.rescue_after", "%s must be longer than workers.job_timeout (%s)", c.Workers.RescueAfter, c.Workers.JobTimeout)
 	}
 	if c.Limits.MaxDocumentBytes <= 0 {
 		bad("limits.max_document_bytes", "must be positive")

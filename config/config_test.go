@@ -82,6 +82,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"drop without dir", "sources:\n  file_drop:\n    - rescan: 1s\n", nil, []string{"sources.file_drop[0].dir"}},
 		{"bad database url", "", map[string]string{"DATABASE_URL": "mysql://x"}, []string{"database_url"}},
 		{"erp without url", "erp:\n  kind: webhook\n", nil, []string{"erp.webhook.url"}},
+		{"rescue before timeout", "workers:\n  job_timeout: 5m\n", nil, []string{"workers.rescue_after"}},
 		{"bad mail", "mail:\n  addr: smtp.example.com\n", nil, []string{"mail.addr", "mail.from"}},
 		{"bad env number", "", map[string]string{"ORDERGATE_WORKERS": "many"}, []string{"ORDERGATE_WORKERS"}},
 	}

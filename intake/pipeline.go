@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -41,6 +42,10 @@ type Options struct {
 	// Workers is the number of concurrent jobs; 0 makes an insert-only
 	// pipeline (the CLI's ingest), which enqueues but never works jobs.
 	Workers int
+	// JobTimeout bounds one job (default 2m); RescueAfter is when a job
+	// left running by a crashed process runs again (default 3m). A rescued
+	// delivery looks the order up in the ERP before it posts again.
+	JobTimeout, RescueAfter time.Duration
 	// Matcher and ERP are nil until those capabilities are set up; orders
 	// then go to review with a plain reason instead of pretending.
 	Matcher Matcher
@@ -81,7 +86,8 @@ func New(opts Options) (*Pipeline, error) {
 		river.AddWorker(workers, &notifyWorker{p: p})
 		cfg.Workers = workers
 		cfg.Queues = map[string]river.QueueConfig{Queue: {MaxWorkers: opts.Workers}}
-		cfg.JobTimeout = 5 * time.Minute
+		cfg.JobTimeout = cmp.Or(opts.JobTimeout, 2*time.Minute)
+		cfg.RescueStuckJobsAfter = max(cmp.Or(opts.RescueAfter, 3*time.Minute), cfg.JobTimeout+time.Second)
 	}
 	client, err := river.NewClient(riverpgxv5.New(opts.Pool), cfg)
 	if err != nil {
