@@ -72,6 +72,9 @@ type Workers struct {
 	// RescueAfter is when a job still marked running is taken for dead (its
 	// process crashed) and run again; it must exceed JobTimeout. Default 3m.
 	RescueAfter time.Duration `yaml:"rescue_after"`
+	// RetryBackoff is the first wait before a failed ERP delivery is tried
+	// again; it doubles per attempt up to an hour. Default 30s.
+	RetryBackoff time.Duration `yaml:"retry_backoff"`
 }
 
 // Limits are the size limits on every input; a document over a limit is
@@ -150,7 +153,7 @@ func Default() Config {
 		DataDir: "ordergate-data",
 		HTTP:    HTTP{Addr: "127.0.0.1:8080", ShutdownTimeout: 30 * time.Second},
 		Log:     Log{Level: "info", Format: "text"},
-		Workers: Workers{Pipeline: 8, JobTimeout: 2 * time.Minute, RescueAfter: 3 * time.Minute},
+		Workers: Workers{Pipeline: 8, JobTimeout: 2 * time.Minute, RescueAfter: 3 * time.Minute, RetryBackoff: 30 * time.Second},
 		Limits: Limits{
 			MaxDocumentBytes: 25 << 20,
 			MaxLines:         10000,
@@ -278,6 +281,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Workers.RescueAfter <= c.Workers.JobTimeout {
 		bad("workers.rescue_after", "%s must be longer than workers.job_timeout (%s)", c.Workers.RescueAfter, c.Workers.JobTimeout)
+	}
+	if c.Workers.RetryBackoff <= 0 {
+		bad("workers.retry_backoff", "must be positive")
 	}
 	if c.Limits.MaxDocumentBytes <= 0 {
 		bad("limits.max_document_bytes", "must be positive")
