@@ -105,10 +105,14 @@ func src(seg *Segment, idx, e, c int) order.Source {
 	return order.Source{Segment: order.TagOf(seg.Tag), Index: int32(idx), Element: int16(e), Component: int16(c)}
 }
 
-// text returns the trimmed, decoded value of a component. ASCII and UTF-8
-// text, nearly every value, is copied into the message's string arena.
+// text returns the trimmed, decoded value of a component.
 func (m *orderMapper) text(seg *Segment, e, c int) string {
-	b := bytes.TrimSpace(seg.Bytes(e, c))
+	return m.str(bytes.TrimSpace(seg.Bytes(e, c)))
+}
+
+// str decodes a trimmed value. ASCII and UTF-8 text, nearly every value, is
+// copied into the message's string arena.
+func (m *orderMapper) str(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
@@ -136,25 +140,23 @@ func (m *orderMapper) keep(b []byte) string {
 	return unsafe.String(&m.arena[n], len(b))
 }
 
-// texts joins the non-empty components from..to of element e with a space
-// (free text continuation, e.g. FTX C108 or NAD C080).
+// texts joins the non-empty components from..to (at most five) of element
+// e with a space (free text continuation, e.g. FTX C108 or NAD C080).
 func (m *orderMapper) texts(seg *Segment, e, from, to int) string {
-	first := ""
+	var parts [5][]byte
 	n := 0
-	for c := from; c <= to; c++ {
-		if len(bytes.TrimSpace(seg.Bytes(e, c))) > 0 {
-			if n == 0 {
-				first = m.text(seg, e, c)
-			}
+	for c := from; c <= to && n < len(parts); c++ {
+		if b := bytes.TrimSpace(seg.Bytes(e, c)); len(b) > 0 {
+			parts[n] = b
 			n++
 		}
 	}
 	if n <= 1 {
-		return first
+		return m.str(parts[0])
 	}
 	var b strings.Builder
-	for c := from; c <= to; c++ {
-		if t := m.text(seg, e, c); t != "" {
+	for _, p := range parts[:n] {
+		if t := m.str(p); t != "" {
 			if b.Len() > 0 {
 				b.WriteByte(' ')
 			}
@@ -214,7 +216,7 @@ func (m *orderMapper) dispatch(seg *Segment, idx int) *Error {
 		return m.lin(seg, idx)
 	case "PIA":
 		if l := m.cur(); l != nil {
-			for e := 2; e <= 6; e++ {
+			for e := 2; e <= min(6, seg.Len()); e++ {
 				m.itemID(l, seg, idx, e)
 			}
 		}

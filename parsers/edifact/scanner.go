@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unsafe"
 )
 
 // Segment is one segment as the Scanner yields it. Its data are sub-slices
@@ -24,13 +25,18 @@ type Segment struct {
 	// Scanning goes on with the next segment.
 	Err *Error
 
-	id    uint8  // index in knownTags, 0 when unknown
-	raw   []byte // the segment's bytes (in the Scanner's buffer or its unescaped copy)
-	comps []span // every component, element after element, as offsets into raw
+	id uint8 // index in knownTags, 0 when unknown
+	// The segment's bytes are base[off:] (the Scanner's buffer, or its
+	// unescaped copy). base changes only when that buffer does, so scanning
+	// stores no pointer per segment: with the collector running, every
+	// pointer store costs a write barrier.
+	base  []byte
+	off   int32
+	comps []span // every component, element after element, as offsets into base[off:]
 	occ   []occ  // element occurrences (more than one per element with repetitions)
 }
 
-// span is a component's position in Segment.raw. Offsets rather than
+// span is a component's position in the segment's bytes. Offsets rather than
 // sub-slices keep the component table free of pointers: no write barriers
 // and nothing for the garbage collector to scan.
 type span struct{ start, end int32 }
@@ -98,7 +104,8 @@ func (s *Segment) RepBytes(e, r, c int) []byte {
 		return nil
 	}
 	sp := s.comps[j]
-	return s.raw[sp.start:sp.end:sp.end]
+	a, b := int(s.off)+int(sp.start), int(s.off)+int(sp.end)
+	return s.base[a:b:b]
 }
 
 // Repetitions returns how many times element e occurs.
@@ -322,9 +329,9 @@ func (s *Scanner) Scan() bool {
 				s.err = &Error{Segment: tagOf(raw), Pos: s.count + 1, Code: CodeTooLong, Msg: fmt.Sprintf("segment is %d bytes long, more than the %d allowed", len(raw), s.MaxSegment), wrapped: ErrSegmentTooLong}
 				return false
 			}
-			off := s.base + int64(s.pos)
+			start, off := s.pos, s.base+int64(s.pos)
 			s.pos = t + 1
-			return s.emit(raw, off)
+			return s.emit(raw, start, off)
 		}
 		from = s.end
 		p0 := s.pos
@@ -370,21 +377,29 @@ func tagOf(raw []byte) string {
 }
 
 // emit splits raw into the current segment.
-func (s *Scanner) emit(raw []byte, off int64) bool {
+func (s *Scanner) emit(raw []byte, start int, off int64) bool {
 	s.count++
 	seg := &s.seg
 	seg.Pos, seg.Offset = s.count, off
-	if !s.split(raw) {
+	if s.split(raw) {
+		seg.setBase(s.buf, start)
+	} else {
 		s.splitSlow(raw)
 	}
 	tag := seg.Bytes(0, 1)
-	seg.Err = nil
+	if seg.Err != nil {
+		seg.Err = nil
+	}
 	if !validTag(tag) {
 		seg.Tag, seg.id = tagOf(raw), 0
 		seg.Err = &Error{Segment: seg.Tag, Pos: s.count, Code: CodeInvalidChar, Msg: fmt.Sprintf("segment tag %q is not a valid tag; expected three upper-case letters or digits (wrong separators or a damaged file?)", clip(tag))}
 		return true
 	}
-	seg.Tag, seg.id = internTag(tag)
+	t, id := internTag(tag)
+	if seg.Tag != t { // interned: equal tags share their bytes, the compare is cheap
+		seg.Tag = t
+	}
+	seg.id = id
 	if seg.Tag == "UNZ" && s.una {
 		s.una = false // the next interchange may bring its own UNA
 	}
@@ -444,15 +459,37 @@ func (s *Scanner) split(raw []byte) bool {
 			comps = append(comps, span{start, int32(i)})
 			oc = append(oc, occ{int32(len(comps)), elem})
 		default:
-			seg.comps, seg.occ = comps, oc
+			seg.setTables(comps, oc)
 			return false
 		}
 		start = int32(i + 1)
 	}
-	seg.raw = raw
-	seg.comps = append(comps, span{start, int32(len(raw))})
-	seg.occ = oc
+	seg.setTables(append(comps, span{start, int32(len(raw))}), oc)
 	return true
+}
+
+// setTables stores the component tables; when their arrays did not move
+// (they are reused from segment to segment) only the lengths are written,
+// which needs no write barrier.
+func (seg *Segment) setTables(comps []span, oc []occ) {
+	if unsafe.SliceData(comps) == unsafe.SliceData(seg.comps) {
+		seg.comps = seg.comps[:len(comps)]
+	} else {
+		seg.comps = comps
+	}
+	if unsafe.SliceData(oc) == unsafe.SliceData(seg.occ) {
+		seg.occ = seg.occ[:len(oc)]
+	} else {
+		seg.occ = oc
+	}
+}
+
+// setBase points the segment at b[off:], storing b only when it changed.
+func (seg *Segment) setBase(b []byte, off int) {
+	if unsafe.SliceData(seg.base) != unsafe.SliceData(b) || len(seg.base) != len(b) {
+		seg.base = b
+	}
+	seg.off = int32(off)
 }
 
 // splitSlow copies raw into a scratch buffer, dropping release characters
@@ -496,9 +533,8 @@ func (s *Scanner) splitSlow(raw []byte) {
 		}
 		start = m.end
 	}
-	seg.raw = out
-	seg.comps = append(comps, span{start, int32(len(out))})
-	seg.occ = oc
+	seg.setBase(out[:cap(out)], 0)
+	seg.setTables(append(comps, span{start, int32(len(out))}), oc)
 }
 
 // mark is a separator position in the unescaped copy of a segment.

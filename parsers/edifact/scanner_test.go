@@ -25,7 +25,7 @@ func render(s *Segment) string {
 			if c > int(o.start) {
 				b.WriteByte(':')
 			}
-			b.Write(s.raw[s.comps[c].start:s.comps[c].end])
+			b.Write(s.base[int(s.off)+int(s.comps[c].start) : int(s.off)+int(s.comps[c].end)])
 		}
 	}
 	return b.String()
