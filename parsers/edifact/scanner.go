@@ -396,7 +396,7 @@ func (s *Scanner) emit(raw []byte, start int, off int64) bool {
 		return true
 	}
 	t, id := internTag(tag)
-	if seg.Tag != t { // interned: equal tags share their bytes, the compare is cheap
+	if id == 0 || seg.id != id { // a known tag is its id: no string compare
 		seg.Tag = t
 	}
 	seg.id = id
