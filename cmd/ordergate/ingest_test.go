@@ -17,6 +17,7 @@ import (
 func run1(t *testing.T, env []string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
+	cmd.Dir = t.TempDir() // relative paths (the data folder) stay out of the source tree
 	cmd.Env = append(os.Environ(), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
