@@ -131,9 +131,20 @@ func TestAcknowledgementsGoBackToThePartner(t *testing.T) {
 	}
 
 	waitFiles(t, out, "CONTRL_*.edi", 3)
-	var n int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM acknowledgements WHERE written_at IS NOT NULL`).Scan(&n); err != nil || n != 6 {
-		t.Fatalf("acknowledgements recorded = %d, %v; want 6", n, err)
+	// The file is renamed into place just before its row is marked written.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var n int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM acknowledgements WHERE written_at IS NOT NULL`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 6 {
+			break
+		}
+		if n > 6 || time.Now().After(deadline) {
+			t.Fatalf("acknowledgements recorded = %d; want 6", n)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	if err := p.RejectOrder(ctx, o.ID, "again"); err == nil {
 		t.Fatal("a rejected order was rejected twice")
