@@ -153,6 +153,21 @@ func TestDemoOnEmptyDatabaseBecomesReady(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("/readyz = %d %s", resp.StatusCode, body)
 	}
+	// The demo's sample orders go all the way: the clean ones to the
+	// stand-in ERP, the others to review.
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	eventuallyWithin(t, 60*time.Second, "the demo orders are settled", func() bool {
+		var delivered, review, busy int
+		err := pool.QueryRow(context.Background(), `SELECT
+			count(*) FILTER (WHERE state = 'delivered'), count(*) FILTER (WHERE state = 'review'),
+			count(*) FILTER (WHERE state NOT IN ('delivered', 'review'))
+			FROM orders`).Scan(&delivered, &review, &busy)
+		return err == nil && delivered >= 5 && review >= 20 && busy == 0
+	})
 	// Graceful stop: SIGTERM ends the process cleanly.
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
