@@ -107,10 +107,10 @@ func TestDate(t *testing.T) {
 func TestSourcesJSONKeepsFieldsAndOrder(t *testing.T) {
 	var s Sources
 	s.Set("po_number", Source{Segment: TagOf("BGM"), Index: 2, Element: 2, Component: 1})
-	s.Set("quantity", Source{Row: 4, Column: 3, Sheet: 1})
+	s.Set("quantity", CellSource(1, 4, 3))
 	s.Set("po_number", Source{Segment: TagOf("BGM"), Index: 3, Element: 2, Component: 1}) // replaces
-	s.Set("notes[12]", Source{Line: 7})
-	s.Set("ship_to.unheard_of", Source{Row: 1, Column: 28})
+	s.Set("notes[12]", LineSource(7))
+	s.Set("ship_to.unheard_of", CellSource(0, 1, 28))
 	b, err := json.Marshal(s)
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +125,7 @@ func TestSourcesJSONKeepsFieldsAndOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(back) != 4 || back.Get("po_number").String() != "BGM #3 element 2.1" || back.Get("quantity").String() != "sheet 1 C4" ||
-		back.Get("notes[12]").Line != 7 || back.Get("ship_to.unheard_of").Cell() != "AB1" {
+		back.Get("notes[12]").Line() != 7 || back.Get("ship_to.unheard_of").Cell() != "AB1" {
 		t.Fatalf("round trip = %+v", back)
 	}
 	if back.Get("missing") != (Source{}) {

@@ -11,26 +11,61 @@ import (
 )
 
 // Source points a value back to where it came from so the review UI can show
-// the original beside the parsed value. Exactly one family of fields is set,
-// according to the format.
+// the original beside the parsed value: an EDIFACT segment and position, a
+// spreadsheet cell, or a line of text.
 //
-// A Source holds no pointers, and neither does Sources: a parser records one
-// per value it reads, and pointer-free records cost the garbage collector
-// nothing to scan and need no write barriers.
+// A Source is 12 bytes and holds no pointers, and neither does Sources: a
+// parser records one per value it reads, and small pointer-free records cost
+// the garbage collector nothing to scan and need no write barriers. The
+// exported fields are the EDIFACT position; cells and text lines are made
+// with CellSource and LineSource and read with Row, Column, Sheet and Line.
 type Source struct {
-	// EDIFACT: segment tag, 1-based segment index within the message (UNH = 1),
+	// Segment tag, 1-based segment index within the message (UNH = 1),
 	// 1-based element and component positions.
 	Segment   Tag
+	kind      uint8 // sourceSegment, sourceCell or sourceLine
 	Index     int32
 	Element   int16
 	Component int16
-	// Text (mail bodies): 1-based line number.
-	Line int32
-	// Spreadsheets and CSV: 1-based row and column, and the 1-based index of
-	// the sheet in PurchaseOrder.SourceSheets (0 for CSV).
-	Row    int32
-	Column int16
-	Sheet  int16
+}
+
+const (
+	sourceSegment = iota
+	sourceCell
+	sourceLine
+)
+
+// LineSource points at line n (1-based) of a text, such as a mail body.
+func LineSource(n int) Source { return Source{kind: sourceLine, Index: int32(n)} }
+
+// CellSource points at a spreadsheet cell: 1-based row and column, and the
+// 1-based index of its sheet in PurchaseOrder.SourceSheets (0 for CSV).
+func CellSource(sheet, row, column int) Source {
+	return Source{kind: sourceCell, Index: int32(row), Element: int16(column), Component: int16(sheet)}
+}
+
+// Line returns the text line of a LineSource, else 0.
+func (s Source) Line() int {
+	if s.kind != sourceLine {
+		return 0
+	}
+	return int(s.Index)
+}
+
+// Row, Column and Sheet return the cell of a CellSource, else 0.
+func (s Source) Row() int { return s.cell(int(s.Index)) }
+
+// Column returns the 1-based column of a CellSource, else 0.
+func (s Source) Column() int { return s.cell(int(s.Element)) }
+
+// Sheet returns the 1-based sheet number of a CellSource, else 0.
+func (s Source) Sheet() int { return s.cell(int(s.Component)) }
+
+func (s Source) cell(v int) int {
+	if s.kind != sourceCell {
+		return 0
+	}
+	return v
 }
 
 // Tag is an EDIFACT segment tag such as "LIN".
@@ -57,14 +92,14 @@ func (t Tag) IsZero() bool { return t == Tag{} }
 
 // Cell returns the A1 reference of a spreadsheet source ("B4"), or "".
 func (s Source) Cell() string {
-	if s.Row <= 0 || s.Column <= 0 {
+	if s.Row() <= 0 || s.Column() <= 0 {
 		return ""
 	}
 	var col []byte
-	for c := int(s.Column); c > 0; c = (c - 1) / 26 {
+	for c := s.Column(); c > 0; c = (c - 1) / 26 {
 		col = append([]byte{byte('A' + (c-1)%26)}, col...)
 	}
-	return string(col) + strconv.Itoa(int(s.Row))
+	return string(col) + strconv.Itoa(s.Row())
 }
 
 // String renders the pointer for people: "LIN #7 element 3.1", "B4",
@@ -80,13 +115,13 @@ func (s Source) String() string {
 				fmt.Fprintf(&b, ".%d", s.Component)
 			}
 		}
-	case s.Row > 0:
-		if s.Sheet > 0 {
-			fmt.Fprintf(&b, "sheet %d ", s.Sheet)
+	case s.kind == sourceCell:
+		if s.Sheet() > 0 {
+			fmt.Fprintf(&b, "sheet %d ", s.Sheet())
 		}
 		b.WriteString(s.Cell())
-	case s.Line > 0:
-		fmt.Fprintf(&b, "line %d", s.Line)
+	case s.kind == sourceLine:
+		fmt.Fprintf(&b, "line %d", s.Line())
 	}
 	return b.String()
 }
@@ -106,8 +141,13 @@ type sourceJSON struct {
 
 // MarshalJSON implements json.Marshaler.
 func (s Source) MarshalJSON() ([]byte, error) {
-	return json.Marshal(sourceJSON{Segment: s.Segment.String(), Index: s.Index, Element: s.Element,
-		Component: s.Component, Line: s.Line, Sheet: s.Sheet, Cell: s.Cell()})
+	switch s.kind {
+	case sourceCell:
+		return json.Marshal(sourceJSON{Sheet: int16(s.Sheet()), Cell: s.Cell()})
+	case sourceLine:
+		return json.Marshal(sourceJSON{Line: int32(s.Line())})
+	}
+	return json.Marshal(sourceJSON{Segment: s.Segment.String(), Index: s.Index, Element: s.Element, Component: s.Component})
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
@@ -116,8 +156,8 @@ func (s *Source) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*s = Source{Segment: TagOf(j.Segment), Index: j.Index, Element: j.Element, Component: j.Component, Line: j.Line, Sheet: j.Sheet}
-	if j.Cell != "" {
+	switch {
+	case j.Cell != "":
 		i := strings.IndexFunc(j.Cell, func(r rune) bool { return r >= '0' && r <= '9' })
 		row, err := strconv.Atoi(j.Cell[max(i, 0):])
 		if i <= 0 || err != nil {
@@ -127,7 +167,11 @@ func (s *Source) UnmarshalJSON(b []byte) error {
 		for _, c := range strings.ToUpper(j.Cell[:i]) {
 			col = col*26 + int(c-'A'+1)
 		}
-		s.Row, s.Column = int32(row), int16(col)
+		*s = CellSource(int(j.Sheet), row, col)
+	case j.Line > 0:
+		*s = LineSource(int(j.Line))
+	default:
+		*s = Source{Segment: TagOf(j.Segment), Index: j.Index, Element: j.Element, Component: j.Component}
 	}
 	return nil
 }
