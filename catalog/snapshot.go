@@ -75,7 +75,7 @@ func (e *PriceEntry) ValidTo() order.Date { return dateOfKey(e.to) }
 // DateKey makes a date comparable as one number, YYYYMMDD; the zero date
 // is 0.
 func DateKey(d order.Date) int32 {
-	return int32(d.Year*10000 + int(d.Month)*100 + d.Day)
+	return int32(int(d.Year)*10000 + int(d.Month)*100 + int(d.Day))
 }
 
 func dateOfKey(k int32) order.Date {
