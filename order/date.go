@@ -16,7 +16,9 @@ type Date struct {
 }
 
 // NewDate returns the Date; it does not normalise (use ParseDate to validate).
-func NewDate(y int, m time.Month, d int) Date { return Date{Year: int16(y), Month: uint8(m), Day: uint8(d)} }
+func NewDate(y int, m time.Month, d int) Date {
+	return Date{Year: int16(y), Month: uint8(m), Day: uint8(d)}
+}
 
 // DateOf returns the calendar date of t in t's location.
 func DateOf(t time.Time) Date {
