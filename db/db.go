@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -191,4 +192,12 @@ func maskedURL(raw string) string {
 		return "(unparsable URL)"
 	}
 	return fmt.Sprintf("postgres://%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database)
+}
+
+// LockKey turns a name ("ordergate.deliver:10001") into a PostgreSQL
+// advisory lock key, so that every lock ordergate takes is named the same way.
+func LockKey(name string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return int64(h.Sum64())
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"strings"
 	"time"
 
@@ -191,9 +190,7 @@ func firstPendingDelivery(ctx context.Context, ex db.Executor, customer string) 
 // lockCustomer takes a session advisory lock for the customer's deliveries
 // on a dedicated connection; ok is false when another worker holds it.
 func (w *deliverWorker) lockCustomer(ctx context.Context, customer string) (unlock func(), ok bool, err error) {
-	h := fnv.New64a()
-	h.Write([]byte("ordergate.deliver:" + customer))
-	key := int64(h.Sum64())
+	key := db.LockKey("ordergate.deliver:" + customer)
 	conn, err := w.p.opts.Pool.Acquire(ctx)
 	if err != nil {
 		return nil, false, err

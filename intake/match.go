@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ordergate/ordergate/catalog"
+	"github.com/ordergate/ordergate/db"
 	"github.com/ordergate/ordergate/matching"
 	"github.com/ordergate/ordergate/order"
 )
@@ -73,9 +73,7 @@ func (m *CatalogMatcher) Match(ctx context.Context, tx pgx.Tx, orderID int64, po
 // number a change references) and the value of its orders on their way to
 // the ERP.
 func history(ctx context.Context, tx pgx.Tx, customer string, orderID int64, po *order.PurchaseOrder) (*matching.History, error) {
-	h := fnv.New64a()
-	h.Write([]byte("ordergate.match:" + customer))
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(h.Sum64())); err != nil {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, db.LockKey("ordergate.match:"+customer)); err != nil {
 		return nil, fmt.Errorf("intake: lock customer %s for matching: %w", customer, err)
 	}
 	numbers := []string{po.PONumber}

@@ -24,7 +24,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -154,9 +153,7 @@ func (s *Source) lock(ctx context.Context) (func(), error) {
 	if err != nil {
 		return nil, fmt.Errorf("filedrop: %w", err)
 	}
-	h := fnv.New64a()
-	h.Write([]byte("ordergate.filedrop:" + abs))
-	key := int64(h.Sum64())
+	key := db.LockKey("ordergate.filedrop:" + abs)
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("filedrop: lock connection: %w", err)
