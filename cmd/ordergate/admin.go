@@ -16,12 +16,8 @@ func (e *env) migrate(args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	cfg, err := e.loadConfig(*path)
-	if err != nil {
-		return e.fail("migrate", err)
-	}
 	ctx := context.Background()
-	h, err := e.openDB(ctx, cfg, e.logger(cfg))
+	_, _, h, err := e.connect(ctx, *path)
 	if err != nil {
 		return e.fail("migrate", err)
 	}
@@ -50,13 +46,8 @@ func (e *env) reprocess(args []string) int {
 		fmt.Fprintf(e.stderr, "ordergate reprocess: %q is not a document id\n", fs.Arg(0))
 		return 2
 	}
-	cfg, err := e.loadConfig(*path)
-	if err != nil {
-		return e.fail("reprocess", err)
-	}
 	ctx := context.Background()
-	log := e.logger(cfg)
-	h, err := e.openDB(ctx, cfg, log)
+	_, log, h, err := e.connect(ctx, *path)
 	if err != nil {
 		return e.fail("reprocess", err)
 	}

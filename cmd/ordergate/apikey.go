@@ -26,12 +26,8 @@ func (e *env) apikey(args []string) int {
 		fmt.Fprintln(e.stderr, "usage: ordergate apikey create NAME | list | revoke NAME")
 		return 2
 	}
-	cfg, err := e.loadConfig(*path)
-	if err != nil {
-		return e.fail("apikey", err)
-	}
 	ctx := context.Background()
-	h, err := e.openDB(ctx, cfg, e.logger(cfg))
+	_, _, h, err := e.connect(ctx, *path)
 	if err != nil {
 		return e.fail("apikey", err)
 	}

@@ -108,6 +108,19 @@ func (e *env) logger(cfg config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(e.stderr, opts))
 }
 
+// connect loads the configuration and opens the migrated database: the
+// start of every command that works on the database (serve, which adjusts
+// the configuration in between, does the steps itself).
+func (e *env) connect(ctx context.Context, path string) (config.Config, *slog.Logger, *db.Handle, error) {
+	cfg, err := e.loadConfig(path)
+	if err != nil {
+		return config.Config{}, nil, nil, err
+	}
+	log := e.logger(cfg)
+	h, err := e.openDB(ctx, cfg, log)
+	return cfg, log, h, err
+}
+
 // openDB opens and migrates the database.
 func (e *env) openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*db.Handle, error) {
 	h, err := db.Open(ctx, cfg.DatabaseURL, cfg.DataDir, 2*cfg.Workers.Pipeline+10, log)

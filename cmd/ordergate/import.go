@@ -43,12 +43,8 @@ func (e *env) importData(args []string) int {
 		fmt.Fprintf(e.stderr, "ordergate import: --format %q is not csv or xlsx\n", *format)
 		return 2
 	}
-	cfg, err := e.loadConfig(*path)
-	if err != nil {
-		return e.fail("import", err)
-	}
 	ctx := context.Background()
-	h, err := e.openDB(ctx, cfg, e.logger(cfg))
+	_, _, h, err := e.connect(ctx, *path)
 	if err != nil {
 		return e.fail("import", err)
 	}

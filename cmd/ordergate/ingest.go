@@ -43,14 +43,9 @@ func (e *env) ingest(args []string) int {
 		fmt.Fprintln(e.stderr, "ordergate ingest: name at least one file")
 		return 2
 	}
-	cfg, err := e.loadConfig(*path)
-	if err != nil {
-		return e.fail("ingest", err)
-	}
-	log := e.logger(cfg)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	h, err := e.openDB(ctx, cfg, log)
+	cfg, log, h, err := e.connect(ctx, *path)
 	if err != nil {
 		return e.fail("ingest", err)
 	}
