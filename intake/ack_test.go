@@ -2,50 +2,14 @@ package intake_test
 
 import (
 	"context"
-	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/ordergate/ordergate/catalog"
-	"github.com/ordergate/ordergate/db/dbtest"
-	"github.com/ordergate/ordergate/erp"
-	"github.com/ordergate/ordergate/erp/erptest"
 	"github.com/ordergate/ordergate/intake"
-	"github.com/ordergate/ordergate/parsers"
 	"github.com/ordergate/ordergate/parsers/edifact"
 )
-
-// ediPipeline runs the real parser, matcher (on testCatalog) and a webhook
-// ERP, with acknowledgements into the returned folder.
-func ediPipeline(t *testing.T) (*intake.Pipeline, *pgxpool.Pool, string) {
-	t.Helper()
-	snap := testCatalog(t)
-	rcv := erptest.NewWebhookReceiver(t, "s3cret")
-	pool := dbtest.New(t)
-	out := t.TempDir()
-	p, err := intake.New(intake.Options{
-		Pool: pool, Registry: parsers.NewRegistry(edifact.New()), Workers: 2, Log: slog.New(slog.DiscardHandler),
-		Matcher: &intake.CatalogMatcher{Snapshot: func() *catalog.Snapshot { return snap },
-			Now: func() time.Time { return time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC) }},
-		ERP:      erp.NewWebhook(rcv.Config(), &http.Client{Timeout: 5 * time.Second}, slog.New(slog.DiscardHandler)),
-		Delivery: fastDelivery,
-		Acks:     &intake.AckOptions{Dir: out, Us: edifact.PartyID{ID: "5498765000017", Qualifier: "14"}, Contrl: intake.ContrlAlways},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := p.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); p.Stop(context.Background()) })
-	return p, pool, out
-}
 
 // waitFiles waits until the partner's folder holds n files matching pattern.
 func waitFiles(t *testing.T, dir, pattern string, n int) []string {
@@ -65,8 +29,11 @@ func waitFiles(t *testing.T, dir, pattern string, n int) []string {
 
 func TestAcknowledgementsGoBackToThePartner(t *testing.T) {
 	t.Parallel()
-	p, pool, out := ediPipeline(t)
-	ctx := context.Background()
+	out := t.TempDir()
+	eb := ediPipeline(t, func(o *intake.Options) {
+		o.Acks = &intake.AckOptions{Dir: out, Us: edifact.PartyID{ID: "5498765000017", Qualifier: "14"}, Contrl: intake.ContrlAlways}
+	})
+	p, pool, ctx := eb.p, eb.pool, context.Background()
 
 	// A clean order: CONTRL on receipt, ORDRSP accepted once in the ERP.
 	clean, err := p.Receive(ctx, intake.Inbound{Channel: intake.ChannelFile, SourceRef: "a",

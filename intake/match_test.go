@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/ordergate/ordergate/catalog"
 	"github.com/ordergate/ordergate/db/dbtest"
 	"github.com/ordergate/ordergate/erp"
@@ -76,29 +78,49 @@ func testCatalog(t *testing.T) *catalog.Snapshot {
 	return snap
 }
 
-// TestEDIFACTOrdersLandApprovedOrInReview runs real EDIFACT documents
-// through the whole pipeline with the real parser and matcher.
-func TestEDIFACTOrdersLandApprovedOrInReview(t *testing.T) {
-	t.Parallel()
+// ediBundle is a running pipeline with the real EDIFACT parser, the real
+// matcher on testCatalog, and a webhook ERP.
+type ediBundle struct {
+	p    *intake.Pipeline
+	pool *pgxpool.Pool
+	erp  *erptest.WebhookReceiver
+}
+
+// ediPipeline starts an ediBundle; extra, when set, adds options
+// (acknowledgements, a mailer). It stops with the test.
+func ediPipeline(t *testing.T, extra func(*intake.Options)) ediBundle {
+	t.Helper()
 	snap := testCatalog(t)
-	rcv := erptest.NewWebhookReceiver(t, "s3cret")
-	pool := dbtest.New(t)
-	p, err := intake.New(intake.Options{
-		Pool: pool, Registry: parsers.NewRegistry(edifact.New()), Workers: 2, Log: slog.New(slog.DiscardHandler),
+	b := ediBundle{pool: dbtest.New(t), erp: erptest.NewWebhookReceiver(t, "s3cret")}
+	opts := intake.Options{
+		Pool: b.pool, Registry: parsers.NewRegistry(edifact.New()), Workers: 2, Log: slog.New(slog.DiscardHandler),
 		Matcher: &intake.CatalogMatcher{Snapshot: func() *catalog.Snapshot { return snap },
 			Now: func() time.Time { return time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC) }},
-		ERP:      erp.NewWebhook(rcv.Config(), &http.Client{Timeout: 5 * time.Second}, slog.New(slog.DiscardHandler)),
+		ERP:      erp.NewWebhook(b.erp.Config(), &http.Client{Timeout: 5 * time.Second}, slog.New(slog.DiscardHandler)),
 		Delivery: fastDelivery,
-	})
+	}
+	if extra != nil {
+		extra(&opts)
+	}
+	p, err := intake.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	if err := p.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	defer p.Stop(context.Background())
+	t.Cleanup(func() { cancel(); p.Stop(context.Background()) })
+	b.p = p
+	return b
+}
+
+// TestEDIFACTOrdersLandApprovedOrInReview runs real EDIFACT documents
+// through the whole pipeline with the real parser and matcher.
+func TestEDIFACTOrdersLandApprovedOrInReview(t *testing.T) {
+	t.Parallel()
+	b := ediPipeline(t, nil)
+	p, pool, rcv, ctx := b.p, b.pool, b.erp, context.Background()
 
 	cases := []struct {
 		name, doc, state string

@@ -4,24 +4,16 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"log/slog"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	gomail "github.com/emersion/go-message/mail"
 
-	"github.com/ordergate/ordergate/catalog"
-	"github.com/ordergate/ordergate/db/dbtest"
-	"github.com/ordergate/ordergate/erp"
-	"github.com/ordergate/ordergate/erp/erptest"
 	"github.com/ordergate/ordergate/intake"
 	"github.com/ordergate/ordergate/mailer"
 	"github.com/ordergate/ordergate/mailer/mailtest"
 	"github.com/ordergate/ordergate/order"
-	"github.com/ordergate/ordergate/parsers"
-	"github.com/ordergate/ordergate/parsers/edifact"
 )
 
 // TestCustomersWhoOrderByMailHearBack: an order that came by mail is
@@ -34,26 +26,8 @@ func TestCustomersWhoOrderByMailHearBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap := testCatalog(t)
-	rcv := erptest.NewWebhookReceiver(t, "s3cret")
-	pool := dbtest.New(t)
-	p, err := intake.New(intake.Options{
-		Pool: pool, Registry: parsers.NewRegistry(edifact.New()), Workers: 2, Log: slog.New(slog.DiscardHandler),
-		Matcher: &intake.CatalogMatcher{Snapshot: func() *catalog.Snapshot { return snap },
-			Now: func() time.Time { return time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC) }},
-		ERP:      erp.NewWebhook(rcv.Config(), &http.Client{Timeout: 5 * time.Second}, slog.New(slog.DiscardHandler)),
-		Delivery: fastDelivery,
-		Mailer:   m,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	if err := p.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer p.Stop(context.Background())
+	b := ediPipeline(t, func(o *intake.Options) { o.Mailer = m })
+	p, pool, ctx := b.p, b.pool, context.Background()
 	buyer := order.Sender{Kind: order.SenderEmail, ID: "anna@brasserie.example", Verified: true}
 
 	good, err := p.Receive(ctx, intake.Inbound{Channel: intake.ChannelEmail, SourceRef: "INBOX/1/17", Sender: buyer, MessageID: "m1@brasserie.example",
