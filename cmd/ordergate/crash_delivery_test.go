@@ -25,13 +25,7 @@ func TestKilledDuringDeliveryPostsOnce(t *testing.T) {
 	url := dbtest.NewURL(t)
 	env := []string{"DATABASE_URL=" + url}
 	work := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(work, name)
-		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, body string) string { return writeFile(t, work, name, body) }
 	run1(t, env, "import", "--quiet", "customers", write("c.csv", "number,name,gln,auto_approve\n10001,Brasserie Demo SA,5412345000013,yes\n"))
 	run1(t, env, "import", "--quiet", "items", write("i.csv", "sku,gtin,description\nCOF-1000,5400000000010,Espresso beans 1 kg\n"))
 	run1(t, env, "import", "--quiet", "prices", write("p.csv", "sku,price\nCOF-1000,14.50\n"))

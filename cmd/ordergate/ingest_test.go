@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -32,13 +31,7 @@ func run1(t *testing.T, env []string, args ...string) string {
 // approved and a doubtful one waits in review with its exceptions.
 func TestImportThenIngestWait(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, body string) string { return writeFile(t, dir, name, body) }
 	env := []string{"DATABASE_URL=" + dbtest.NewURL(t)}
 	run1(t, env, "import", "--quiet", "customers", write("customers.csv",
 		"number,name,gln,email,credit_limit,currency,auto_approve\n10001,Brasserie Demo SA,5412345000013,orders@brasserie.example,50000,EUR,true\n"))
