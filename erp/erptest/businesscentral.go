@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -29,14 +28,8 @@ type BusinessCentral struct {
 	ClientID     string
 	ClientSecret string
 
-	srv    *httptest.Server
-	tokens *tokenIssuer
-
-	mu        sync.Mutex
-	customers map[string]bool
-	items     map[string]bool
-	orders    []BCSalesOrder
-	posts     int
+	srv *httptest.Server
+	ledger[BCSalesOrder]
 }
 
 // BCSalesOrder is a sales order stored by the fake.
@@ -66,9 +59,8 @@ func NewBusinessCentral(t testing.TB, customers, items []string) *BusinessCentra
 		CompanyID:    "f64eba74-dacd-4854-a584-1834f68cfc3a",
 		ClientID:     "4c1f7ba1-0d4e-4bd0-9b7e-0d0a4a3bb0e1",
 		ClientSecret: "bc-client-secret",
-		customers:    set(customers),
-		items:        set(items),
 	}
+	f.customers, f.items = set(customers), set(items)
 	f.tokens = newTokenIssuer(f.ClientID, f.ClientSecret, []string{erp.DefaultBusinessCentralScope}, nil)
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", func(w http.ResponseWriter, r *http.Request) {
@@ -94,34 +86,6 @@ func (f *BusinessCentral) Config() erp.BusinessCentralConfig {
 		BaseURL: f.URL, TokenURL: f.URL + "/{tenant}/oauth2/v2.0/token",
 	}
 }
-
-// Orders returns the stored sales orders.
-func (f *BusinessCentral) Orders() []BCSalesOrder {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]BCSalesOrder(nil), f.orders...)
-}
-
-// OrderCount returns how many sales orders were created.
-func (f *BusinessCentral) OrderCount() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.orders)
-}
-
-// Posts returns how many create requests passed authentication.
-func (f *BusinessCentral) Posts() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.posts
-}
-
-// TokensIssued returns how many access tokens the token endpoint issued.
-func (f *BusinessCentral) TokensIssued() int { return f.tokens.count() }
-
-// ExpireTokens makes every issued token invalid: the API answers 401 until
-// the client fetches a new one.
-func (f *BusinessCentral) ExpireTokens() { f.tokens.revoke() }
 
 // bcErr is Business Central's OData error body.
 func bcErr(code, msg string) any {
@@ -150,9 +114,9 @@ func (f *BusinessCentral) create(w http.ResponseWriter, r *http.Request) {
 	if !f.route(w, r) {
 		return
 	}
-	f.mu.Lock()
+	f.ledger.mu.Lock()
 	f.posts++
-	f.mu.Unlock()
+	f.ledger.mu.Unlock()
 	x := f.take()
 	if failBefore(w, x, bcErr) {
 		return
@@ -172,12 +136,12 @@ func (f *BusinessCentral) create(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, bcErr(code, msg))
 		return
 	}
-	f.mu.Lock()
+	f.ledger.mu.Lock()
 	n := len(f.orders) + 1
 	so.ID = fmt.Sprintf("5d115c9c-44e3-ea11-bb43-%012d", n)
 	so.Number = fmt.Sprintf("S-ORD%06d", 101000+n)
 	f.orders = append(f.orders, so)
-	f.mu.Unlock()
+	f.ledger.mu.Unlock()
 	if failAfter(w, r, x) {
 		return
 	}
@@ -186,8 +150,8 @@ func (f *BusinessCentral) create(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *BusinessCentral) validate(so *BCSalesOrder) (code, msg string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	f.ledger.mu.Lock()
+	defer f.ledger.mu.Unlock()
 	if so.CustomerNumber == "" || (f.customers != nil && !f.customers[so.CustomerNumber]) {
 		return "Internal_RecordNotFound", fmt.Sprintf("The Customer does not exist. Identification fields and values: No.='%s'", so.CustomerNumber)
 	}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/ordergate/ordergate/erp"
@@ -30,14 +29,8 @@ type Visma struct {
 	// id as its value.
 	TenantHeader string
 
-	srv    *httptest.Server
-	tokens *tokenIssuer
-
-	mu        sync.Mutex
-	customers map[string]bool
-	items     map[string]bool
-	orders    []VismaSalesOrder
-	posts     int
+	srv *httptest.Server
+	ledger[VismaSalesOrder]
 }
 
 // VismaSalesOrder is a sales order stored by the fake.
@@ -64,9 +57,8 @@ func NewVisma(t testing.TB, customers, items []string) *Visma {
 		Tenant:       "7c3a1f0e-5b8d-4e2a-9f61-2d4b8c0e1a37",
 		ClientID:     "isv_ordergate",
 		ClientSecret: "visma-client-secret",
-		customers:    set(customers),
-		items:        set(items),
 	}
+	f.customers, f.items = set(customers), set(items)
 	f.tokens = newTokenIssuer(f.ClientID, f.ClientSecret, strings.Fields(erp.DefaultVismaScope),
 		map[string]string{"tenant_id": f.Tenant})
 	mux := http.NewServeMux()
@@ -87,33 +79,6 @@ func (f *Visma) Config() erp.VismaConfig {
 		ClientSecret: erp.Secret(f.ClientSecret), TenantID: f.Tenant, TenantHeader: f.TenantHeader,
 	}
 }
-
-// Orders returns the stored sales orders.
-func (f *Visma) Orders() []VismaSalesOrder {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]VismaSalesOrder(nil), f.orders...)
-}
-
-// OrderCount returns how many sales orders were created.
-func (f *Visma) OrderCount() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.orders)
-}
-
-// Posts returns how many create requests passed authentication.
-func (f *Visma) Posts() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.posts
-}
-
-// TokensIssued returns how many access tokens the token endpoint issued.
-func (f *Visma) TokensIssued() int { return f.tokens.count() }
-
-// ExpireTokens makes every issued token invalid.
-func (f *Visma) ExpireTokens() { f.tokens.revoke() }
 
 // vismaErr is the API's exception body.
 func vismaErr(code, msg string) any {
@@ -143,9 +108,9 @@ func (f *Visma) create(w http.ResponseWriter, r *http.Request) {
 	if !f.auth(w, r) {
 		return
 	}
-	f.mu.Lock()
+	f.ledger.mu.Lock()
 	f.posts++
-	f.mu.Unlock()
+	f.ledger.mu.Unlock()
 	x := f.take()
 	if failBefore(w, x, vismaErr) {
 		return
@@ -172,7 +137,7 @@ func (f *Visma) create(w http.ResponseWriter, r *http.Request) {
 	if in.RequestedOn != nil {
 		so.RequestedOn = in.RequestedOn.Value
 	}
-	f.mu.Lock()
+	f.ledger.mu.Lock()
 	var msg string
 	switch {
 	case so.OrderType != "SO":
@@ -200,13 +165,13 @@ func (f *Visma) create(w http.ResponseWriter, r *http.Request) {
 		so.Lines = append(so.Lines, vl)
 	}
 	if msg != "" {
-		f.mu.Unlock()
+		f.ledger.mu.Unlock()
 		writeJSON(w, http.StatusBadRequest, vismaErr("12035", msg))
 		return
 	}
 	so.OrderNo = fmt.Sprintf("%06d", len(f.orders)+1)
 	f.orders = append(f.orders, so)
-	f.mu.Unlock()
+	f.ledger.mu.Unlock()
 	if failAfter(w, r, x) {
 		return
 	}
