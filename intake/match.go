@@ -34,9 +34,9 @@ type CatalogMatcher struct {
 	Now func() time.Time
 }
 
-// Match runs the matcher twice when the customer is known: the first run
-// identifies the customer, the second adds that customer's live history
-// (duplicates, originals of changes, pending orders for credit). Matching of
+// Match identifies the customer first, reads that customer's live history
+// (duplicates, originals of changes, pending orders for credit), then
+// matches once with it. Matching of
 // one customer's orders is serialised by a transaction lock, so two copies
 // of one order arriving together cannot both pass as originals.
 func (m *CatalogMatcher) Match(ctx context.Context, tx pgx.Tx, orderID int64, po *order.PurchaseOrder) error {
@@ -56,16 +56,14 @@ func (m *CatalogMatcher) Match(ctx context.Context, tx pgx.Tx, orderID int64, po
 	opts.Today = order.DateOf(now().In(loc))
 	opts.OrderID = strconv.FormatInt(orderID, 10)
 	opts.History = nil
-	res := matching.Match(snap, po, opts)
-	if res.CustomerNumber != "" {
-		h, err := history(ctx, tx, res.CustomerNumber, orderID, po)
+	if customer := matching.IdentifyCustomer(snap, po); customer != "" {
+		h, err := history(ctx, tx, customer, orderID, po)
 		if err != nil {
 			return err
 		}
 		opts.History = h
-		res = matching.Match(snap, po, opts)
 	}
-	matching.Apply(po, res)
+	matching.Apply(po, matching.Match(snap, po, opts))
 	return nil
 }
 

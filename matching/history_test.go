@@ -52,3 +52,21 @@ func TestPendingOrdersCountAgainstCredit(t *testing.T) {
 		t.Fatalf("with 60 pending: %v", got)
 	}
 }
+
+func TestIdentifyCustomerAgreesWithMatch(t *testing.T) {
+	snap := fixture(t)
+	gamma := cleanOrder()
+	gamma.Sender = order.Sender{Kind: order.SenderEmail, ID: "buyer@gamma.example", Verified: true}
+	gamma.Buyer = nil
+	unknown := cleanOrder()
+	unknown.Sender, unknown.Buyer = order.Sender{}, nil
+	for _, po := range []*order.PurchaseOrder{cleanOrder(), gamma, unknown} {
+		want := Match(snap, po, opts()).CustomerNumber
+		if got := IdentifyCustomer(snap, po); got != want {
+			t.Errorf("IdentifyCustomer = %q, Match says %q", got, want)
+		}
+	}
+	if IdentifyCustomer(snap, unknown) != "" || IdentifyCustomer(snap, gamma) != "C300" {
+		t.Error("the fixture customers are not what the test expects")
+	}
+}

@@ -214,6 +214,16 @@ func Match(snap *catalog.Snapshot, po *order.PurchaseOrder, opts Options) *Resul
 	return m.res
 }
 
+// IdentifyCustomer returns the number of the customer po comes from, as
+// Match decides it, or "" when none is identified. It runs the customer step
+// alone, for callers that need the customer to gather the rest of Match's
+// inputs (the pipeline reads the customer's order history for Options.History).
+func IdentifyCustomer(snap *catalog.Snapshot, po *order.PurchaseOrder) string {
+	m := &run{snap: snap, po: po, res: &Result{Customer: catalog.NoCustomer}}
+	m.identifyCustomer()
+	return m.res.CustomerNumber
+}
+
 // run is the state of one Match call.
 type run struct {
 	snap   *catalog.Snapshot
