@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"cmp"
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -60,7 +59,7 @@ func Build(d Data) (*Snapshot, error) {
 	s := &Snapshot{currency: normalizeID(d.Currency)}
 	var p problems
 	s.buildCustomers(d.Customers, &p)
-	s.buildItems(d.Items, &p)
+	s.buildItems(d.Items, len(d.SalesUnits), &p)
 	s.buildSalesUnits(d.SalesUnits, &p)
 	s.buildReplacements(&p)
 	s.buildAssortments(d.Assortments, &p)
@@ -177,10 +176,10 @@ func (s *Snapshot) priceListIndex(name string) int32 {
 	return i
 }
 
-func (s *Snapshot) buildItems(items []Item, p *problems) {
+func (s *Snapshot) buildItems(items []Item, nUnits int, p *problems) {
 	s.items = items
-	s.itemBySKU = make(map[string]ItemID, len(items))
-	s.itemByGTIN = make(map[uint64]gtinRef, len(items))
+	s.itemBySKU = newCodeIndex(len(items))
+	s.itemByGTIN = newGTINIndex(len(items) + nUnits)
 	s.hot = make([]itemHot, len(items))
 	unitIdx := make(map[string]uint16)
 	var buf []byte
@@ -191,14 +190,9 @@ func (s *Snapshot) buildItems(items []Item, p *problems) {
 			p.add("item %d (SKU %q): SKU is empty", i+1, it.SKU)
 			continue
 		}
-		if prev, dup := s.itemBySKU[string(buf)]; dup {
+		if prev, ok := s.itemBySKU.put(0, buf, int32(i)); !ok {
 			p.add("item %d (SKU %q): SKU equals item %d (SKU %q) after normalisation", i+1, it.SKU, prev+1, items[prev].SKU)
 			continue
-		}
-		if string(buf) == it.SKU {
-			s.itemBySKU[it.SKU] = ItemID(i) // already normal: share the string
-		} else {
-			s.itemBySKU[string(buf)] = ItemID(i)
 		}
 		bu := NormalizeUnit(it.BaseUnit)
 		if bu == "" {
@@ -214,7 +208,9 @@ func (s *Snapshot) buildItems(items []Item, p *problems) {
 			unitIdx[bu] = u
 			s.unitNames = append(s.unitNames, bu)
 		}
-		s.hot[i].baseUnit = u
+		h := &s.hot[i]
+		h.baseUnit, h.sku, h.status = u, it.SKU, statusCode(it.Status)
+		h.minQty, h.multiple = it.MinQty, it.OrderMultiple
 		switch it.Status {
 		case "", ItemActive, ItemBlocked, ItemDiscontinued:
 		default:
@@ -235,11 +231,9 @@ func (s *Snapshot) addGTIN(g string, ref gtinRef, name func() string, p *problem
 		p.add("%s: GTIN %q: %s", name(), g, strings.TrimPrefix(err.Error(), "catalog: "))
 		return
 	}
-	if prev, dup := s.itemByGTIN[v]; dup {
+	if prev, ok := s.itemByGTIN.put(v, ref); !ok {
 		p.add("%s: GTIN %s is already used by SKU %q", name(), g, s.items[prev.item].SKU)
-		return
 	}
-	s.itemByGTIN[v] = ref
 }
 
 // skuMemo remembers the last SKU looked up: rows of one table usually
@@ -387,7 +381,7 @@ func unknownWhat(custOK, itemOK bool) string {
 
 func (s *Snapshot) buildCrossRefs(xs []CrossRef, p *problems) {
 	s.crossRefs = xs
-	s.xrefIdx = make(map[string]int32, len(xs))
+	s.xrefIdx = newCodeIndex(len(xs))
 	s.xrefItem = make([]ItemID, len(xs))
 	s.xrefUnit = make([]string, len(xs))
 	var buf []byte
@@ -403,13 +397,12 @@ func (s *Snapshot) buildCrossRefs(xs []CrossRef, p *problems) {
 			p.add("%s: unknown %s", name(), unknownWhat(ok1, ok2))
 			continue
 		}
-		buf = binary.BigEndian.AppendUint32(buf[:0], uint32(c))
-		buf = appendCode(buf, x.CustomerItem)
-		if len(buf) == 4 {
+		buf = appendCode(buf[:0], x.CustomerItem)
+		if len(buf) == 0 {
 			p.add("%s: customer item code is empty", name())
 			continue
 		}
-		if prev, dup := s.xrefIdx[string(buf)]; dup {
+		if prev, dup := s.xrefIdx.get(int32(c), buf); dup {
 			p.add("%s: code already maps to SKU %q (cross-reference %d)", name(), xs[prev].SKU, prev+1)
 			continue
 		}
@@ -426,7 +419,7 @@ func (s *Snapshot) buildCrossRefs(xs []CrossRef, p *problems) {
 			}
 			s.xrefUnit[i] = u
 		}
-		s.xrefIdx[string(buf)] = int32(i)
+		s.xrefIdx.put(int32(c), buf, int32(i))
 		s.xrefItem[i] = id
 	}
 }

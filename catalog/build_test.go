@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/ordergate/ordergate/order"
 )
@@ -182,5 +183,12 @@ func TestSearchDescription(t *testing.T) {
 	}
 	if hits := s.SearchDescription("", 3, nil); hits != nil {
 		t.Fatal("empty query")
+	}
+}
+
+// TestItemHotIsOneCacheLine guards the layout matching's speed relies on.
+func TestItemHotIsOneCacheLine(t *testing.T) {
+	if n := unsafe.Sizeof(itemHot{}); n != 64 {
+		t.Fatalf("itemHot is %d bytes, want 64 (one cache line)", n)
 	}
 }

@@ -86,15 +86,38 @@ func dateOfKey(k int32) order.Date {
 }
 
 // itemHot packs the per-item values matching needs for every line into one
-// cache line, so resolving a line against a million items costs few
-// memory fetches.
+// 64-byte cache line (the slice is page-aligned, so none straddles two),
+// so resolving a line against a million items costs few memory fetches.
 type itemHot struct {
 	stock      order.Decimal // total over all warehouses, base units
+	minQty     order.Decimal // Item.MinQty
+	multiple   order.Decimal // Item.OrderMultiple
+	sku        string        // Item.SKU
 	unitStart  int32         // sales units: units[unitStart : unitStart+nUnits]
 	priceStart int32         // prices: prices[priceStart : priceStart+nPrices]
 	nPrices    int32
 	nUnits     uint16
 	baseUnit   uint16 // index into unitNames
+	status     itemStatusCode
+}
+
+// itemStatusCode is an ItemStatus in one byte.
+type itemStatusCode uint8
+
+const (
+	statusActive itemStatusCode = iota
+	statusBlocked
+	statusDiscontinued
+)
+
+func statusCode(st ItemStatus) itemStatusCode {
+	switch st {
+	case ItemBlocked:
+		return statusBlocked
+	case ItemDiscontinued:
+		return statusDiscontinued
+	}
+	return statusActive
 }
 
 // whStock is the stock of one warehouse: a slice over all items when most
@@ -132,14 +155,14 @@ type Snapshot struct {
 	openByID      map[string]int32
 
 	items      []Item
-	itemBySKU  map[string]ItemID
-	itemByGTIN map[uint64]gtinRef
+	itemBySKU  *codeIndex
+	itemByGTIN *gtinIndex
 	units      []SalesUnit // grouped by item
 	hot        []itemHot   // per item, what matching reads on every line
 	unitNames  []string    // distinct normalised base units
 
 	crossRefs []CrossRef
-	xrefIdx   map[string]int32 // customer(4 bytes) + normalised code
+	xrefIdx   *codeIndex // customer -> normalised code -> index
 	xrefItem  []ItemID
 	xrefUnit  []string // normalised unit or ""
 
@@ -217,20 +240,41 @@ func (s *Snapshot) CustomerByDomain(domain string) (id CustomerID, found, ambigu
 // Item returns the item record.
 func (s *Snapshot) Item(id ItemID) *Item { return &s.items[id] }
 
+// SKU returns the item's SKU (Item(id).SKU from the item's hot data).
+func (s *Snapshot) SKU(id ItemID) string { return s.hot[id].sku }
+
+// ItemStatus returns the item's status; an empty status reads ItemActive.
+func (s *Snapshot) ItemStatus(id ItemID) ItemStatus {
+	switch s.hot[id].status {
+	case statusBlocked:
+		return ItemBlocked
+	case statusDiscontinued:
+		return ItemDiscontinued
+	}
+	return ItemActive
+}
+
+// OrderRules returns the item's minimum order quantity and order multiple
+// in base units (zero for none), as Item(id) has them.
+func (s *Snapshot) OrderRules(id ItemID) (minQty, multiple order.Decimal) {
+	h := &s.hot[id]
+	return h.minQty, h.multiple
+}
+
 // BaseUnit returns the item's normalised base unit code.
 func (s *Snapshot) BaseUnit(id ItemID) string { return s.unitNames[s.hot[id].baseUnit] }
 
 // ItemBySKU finds an item by SKU after normalisation (NormalizeCode).
 func (s *Snapshot) ItemBySKU(sku string) (ItemID, bool) {
 	var buf [64]byte
-	id, ok := s.itemBySKU[string(appendCode(buf[:0], sku))]
-	return id, ok
+	id, ok := s.itemBySKU.get(0, appendCode(buf[:0], sku))
+	return ItemID(id), ok
 }
 
 // ItemByGTIN finds the item a GTIN (from ParseGTIN) identifies. unit is the
 // pack level's sales unit, or nil when the GTIN is the base unit's.
 func (s *Snapshot) ItemByGTIN(gtin uint64) (id ItemID, unit *SalesUnit, ok bool) {
-	r, ok := s.itemByGTIN[gtin]
+	r, ok := s.itemByGTIN.get(gtin)
 	if !ok {
 		return NoItem, nil, false
 	}
@@ -270,13 +314,12 @@ func (s *Snapshot) CrossRef(c CustomerID, code string) (*CrossRef, ItemID, strin
 	if c < 0 {
 		return nil, NoItem, "", false
 	}
-	var buf [72]byte
-	k := binary.BigEndian.AppendUint32(buf[:0], uint32(c))
-	k = appendCode(k, code)
-	if len(k) == 4 {
+	var buf [64]byte
+	k := appendCode(buf[:0], code)
+	if len(k) == 0 {
 		return nil, NoItem, "", false
 	}
-	i, ok := s.xrefIdx[string(k)]
+	i, ok := s.xrefIdx.get(int32(c), k)
 	if !ok {
 		return nil, NoItem, "", false
 	}
@@ -391,8 +434,8 @@ func (s *Snapshot) PriorOrders(c CustomerID, poNumber string) []PriorOrder {
 	return s.prior[sp.start : sp.start+sp.n]
 }
 
-// Prefetch touches the data matching reads for each item (the item record,
-// its per-item index entry, its first price and sales unit) in tight loops,
+// Prefetch touches the data matching reads for each item (its hot data,
+// its first price and sales unit) in tight loops,
 // so that the memory fetches of many items overlap instead of each line
 // waiting for its own. It changes nothing; it is an optimisation for callers
 // that resolve a batch of items before checking them. NoItem entries are
@@ -402,7 +445,7 @@ func (s *Snapshot) Prefetch(ids []ItemID) int64 {
 	var sink int64
 	for _, id := range ids {
 		if id >= 0 {
-			sink += s.hot[id].stock.Units() + int64(len(s.items[id].SKU))
+			sink += s.hot[id].stock.Units()
 		}
 	}
 	for _, id := range ids {

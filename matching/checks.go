@@ -68,12 +68,11 @@ func (m *run) checkDate(lineNo int, d order.Date) {
 // checkItem checks that the item may be sold to the customer: status and
 // assortment.
 func (m *run) checkItem(l *order.Line, lr *LineResult) {
-	it := m.snap.Item(lr.Item)
-	switch it.Status {
+	switch m.snap.ItemStatus(lr.Item) {
 	case catalog.ItemBlocked:
-		m.add(newException(ItemBlocked, l.LineNo, lr.SKU, "", "", m.replacement(it)))
+		m.add(newException(ItemBlocked, l.LineNo, lr.SKU, "", "", m.replacement(m.snap.Item(lr.Item))))
 	case catalog.ItemDiscontinued:
-		m.add(newException(ItemDiscontinued, l.LineNo, lr.SKU, "", "", m.replacement(it)))
+		m.add(newException(ItemDiscontinued, l.LineNo, lr.SKU, "", "", m.replacement(m.snap.Item(lr.Item))))
 	}
 	if m.res.Customer >= 0 && !m.snap.MayBuy(m.res.Customer, lr.Item) {
 		m.add(newException(NotInAssortment, l.LineNo, lr.SKU, "", "", nil))
@@ -105,18 +104,18 @@ func discrete(unit string) bool {
 // checkQuantity checks whole packs, the order multiple and the minimum
 // order quantity.
 func (m *run) checkQuantity(l *order.Line, lr *LineResult) {
-	it := m.snap.Item(lr.Item)
+	minQty, multiple := m.snap.OrderRules(lr.Item)
 	base := m.snap.BaseUnit(lr.Item)
 	switch {
 	case discrete(lr.Unit) && !lr.Quantity.IsInteger():
 		m.add(newException(PackSize, l.LineNo, lr.SKU, qtyText(lr, base), "whole "+lr.Unit, nil))
 	case discrete(base) && !lr.BaseQuantity.IsInteger():
 		m.add(newException(PackSize, l.LineNo, lr.SKU, qtyText(lr, base), "whole "+base, nil))
-	case it.OrderMultiple.Sign() > 0 && lr.BaseQuantity.Units()%it.OrderMultiple.Units() != 0:
-		m.add(newException(PackSize, l.LineNo, lr.SKU, qtyText(lr, base), "multiples of "+it.OrderMultiple.String()+" "+base, nil))
+	case multiple.Sign() > 0 && lr.BaseQuantity.Units()%multiple.Units() != 0:
+		m.add(newException(PackSize, l.LineNo, lr.SKU, qtyText(lr, base), "multiples of "+multiple.String()+" "+base, nil))
 	}
-	if lr.BaseQuantity.Cmp(it.MinQty) < 0 {
-		m.add(newException(MinQuantity, l.LineNo, lr.SKU, qtyText(lr, base), it.MinQty.String()+" "+base, nil))
+	if lr.BaseQuantity.Cmp(minQty) < 0 {
+		m.add(newException(MinQuantity, l.LineNo, lr.SKU, qtyText(lr, base), minQty.String()+" "+base, nil))
 	}
 }
 
