@@ -169,9 +169,14 @@ func run(ctx context.Context, db DB, sp *spec, src source, opts ImportOptions) (
 	}
 
 	prog := newProgress(sp.kind, opts)
+	sent := sp.sent(present)
+	names := make([]string, len(sent))
+	for i, j := range sent {
+		names[i] = sp.stageCols[j]
+	}
 	rd := &rowReader{sp: sp, src: src, pos: pos, width: len(header), probs: probs, prog: prog, maxRows: opts.MaxRows,
-		cells: make([]string, len(sp.cols)), vals: make([]any, len(sp.stageCols))}
-	staged, err := tx.CopyFrom(ctx, pgx.Identifier{"md_stage"}, sp.stageCols, pgx.CopyFromFunc(rd.next))
+		cells: make([]string, len(sp.cols)), vals: make([]any, len(sp.stageCols)), sent: sent, out: make([]any, len(sent))}
+	staged, err := tx.CopyFrom(ctx, pgx.Identifier{"md_stage"}, names, pgx.CopyFromFunc(rd.next))
 	prog.finish(rd.rows)
 	if rd.fatal != nil {
 		probs.add(0, "", "%v", rd.fatal)
@@ -185,10 +190,8 @@ func run(ctx context.Context, db DB, sp *spec, src source, opts ImportOptions) (
 	if err := sp.mergeAll(ctx, tx, staged, present, probs); err != nil {
 		return ImportResult{}, err
 	}
-	for _, c := range sp.after {
-		if err := c.run(ctx, tx, probs); err != nil {
-			return ImportResult{}, err
-		}
+	if err := sp.runChecks(ctx, tx, sp.after, present, probs); err != nil {
+		return ImportResult{}, err
 	}
 	if err := probs.err(sp.kind); err != nil {
 		return ImportResult{}, err
@@ -221,13 +224,8 @@ func (sp *spec) mergeAll(ctx context.Context, tx pgx.Tx, staged int64, present [
 			return mergeErr
 		}
 	}
-	for _, c := range sp.checks {
-		if probs.full() {
-			break
-		}
-		if err := c.run(ctx, tx, probs); err != nil {
-			return err
-		}
+	if err := sp.runChecks(ctx, tx, sp.checks, present, probs); err != nil {
+		return err
 	}
 	if len(probs.list) == 0 {
 		// A failure the checks do not explain.
@@ -294,7 +292,33 @@ func isDataError(err error) bool {
 	return class == "21" || class == "22" || class == "23"
 }
 
+// runChecks runs the checks that apply to a file with the present columns,
+// until the problems are full.
+func (sp *spec) runChecks(ctx context.Context, tx pgx.Tx, cs []check, present []bool, probs *problems) error {
+	for _, c := range cs {
+		if probs.full() {
+			break
+		}
+		if c.onlyWith != "" && !present[sp.colIndex(c.onlyWith)] {
+			continue
+		}
+		if err := c.run(ctx, tx, probs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (c check) run(ctx context.Context, tx pgx.Tx, probs *problems) error {
+	if c.gate != "" {
+		var found bool
+		if err := tx.QueryRow(ctx, c.gate).Scan(&found); err != nil {
+			return fmt.Errorf("masterdata: check %s: %w", c.column, err)
+		}
+		if !found {
+			return nil
+		}
+	}
 	rows, err := tx.Query(ctx, c.sql, probs.max-len(probs.list)+1)
 	if err != nil {
 		return fmt.Errorf("masterdata: check %s: %w", c.column, err)
@@ -325,6 +349,8 @@ type rowReader struct {
 	maxRows int64
 	cells   []string
 	vals    []any
+	sent    []int // the positions in vals that are sent (spec.sent)
+	out     []any
 	rows    int64
 	fatal   error // the file cannot be read on
 }
@@ -361,7 +387,10 @@ func (rd *rowReader) next() ([]any, error) {
 		}
 		add := func(column, problem string) { rd.probs.add(rowNo, column, "%s", problem) }
 		if rd.sp.fill(rd.vals, rowNo, rd.cells, add) {
-			return rd.vals, nil
+			for i, j := range rd.sent {
+				rd.out[i] = rd.vals[j]
+			}
+			return rd.out, nil
 		}
 	}
 	return nil, nil

@@ -232,6 +232,21 @@ func TestRowErrorsNameRowAndColumnAndWriteNothing(t *testing.T) {
 				`row 3, column gln: 4012345000009 already belongs to customer C1`,
 				`row 3, column email: a@x.example already belongs to customer C1`,
 			}},
+		{"GTIN of another item", masterdata.Items, "sku,description,gtin\nA2,Pear,4012345000009\nA3,Plum,04012345000009\n",
+			[]string{
+				`row 2, column gtin: 4012345000009 is already the GTIN of item A3; a GTIN identifies one item or pack`,
+				`row 3, column gtin: 04012345000009 is already the GTIN of item A2; a GTIN identifies one item or pack`,
+			}},
+		{"GTIN of the item and its pack", masterdata.Items, "sku,description,gtin,pack_size,pack_gtin\nA2,Pear,4012345000009,12,4012345000009\n",
+			[]string{
+				`row 2, column gtin: 4012345000009 is already the GTIN of item A2 (CT); a GTIN identifies one item or pack`,
+				`row 2, column pack_gtin: 4012345000009 is already the GTIN of item A2; a GTIN identifies one item or pack`,
+			}},
+		{"GTIN of two packs", masterdata.Units, "sku,unit,factor,gtin\nA1,CT,12,4012345000009\nA1,BX,6,4012345000009\n",
+			[]string{
+				`row 2, column gtin: 4012345000009 is already the GTIN of item A1 (BX); a GTIN identifies one item or pack`,
+				`row 3, column gtin: 4012345000009 is already the GTIN of item A1 (CT); a GTIN identifies one item or pack`,
+			}},
 		{"unknown replacement", masterdata.Items, "sku,description,replacement\nA2,Pear,Z9\n",
 			[]string{`row 2, column replacement: there is no item "Z9"`}},
 	}
@@ -251,6 +266,22 @@ func TestRowErrorsNameRowAndColumnAndWriteNothing(t *testing.T) {
 		if n := countRows(t, ctx, pool, table); n != want {
 			t.Errorf("%s has %d rows after failed imports, want %d", table, n, want)
 		}
+	}
+}
+
+// Re-importing an item keeps its own GTINs, and a unit import may restate
+// the GTIN its item's import gave the pack; another item may not take one.
+func TestGTINBelongsToOneItemOrPack(t *testing.T) {
+	ctx, pool := setup(t)
+	items := "sku,description,gtin,pack_size,pack_unit,pack_gtin\nA1,Apple,4012345000009,12,CT,14012345000006\n"
+	importCSV(t, ctx, pool, masterdata.Items, items)
+	importCSV(t, ctx, pool, masterdata.Items, strings.Replace(items, "Apple", "Apples", 1))
+	importCSV(t, ctx, pool, masterdata.Units, "sku,unit,factor,gtin\nA1,CT,12,14012345000006\n")
+	_, err := masterdata.Import(ctx, pool, masterdata.Items, strings.NewReader("sku,description,gtin\nB1,Pear,14012345000006\n"), masterdata.ImportOptions{})
+	got := problems(t, err)
+	want := []string{`row 2, column gtin: 14012345000006 is already the GTIN of item A1 (CT); a GTIN identifies one item or pack`}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("problems:\n got %q\nwant %q", got, want)
 	}
 }
 

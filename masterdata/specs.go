@@ -73,7 +73,8 @@ var specs = map[Kind]*spec{
 			    gtin = CASE WHEN EXCLUDED.gtin <> '' THEN EXCLUDED.gtin ELSE t.gtin END`}},
 		rowCheck: checkItemRow,
 		checks:   []check{duplicates("sku", "sku_key")},
-		after:    []check{unknownItem("replacement")},
+		after: []check{unknownItem("replacement"), gtinInUse("gtin", "''", ""),
+			gtinInUse("pack_gtin", "s.pack_unit", "AND s.pack_size IS NOT NULL")},
 	},
 	Units: {
 		table: "item_units",
@@ -90,6 +91,7 @@ var specs = map[Kind]*spec{
 			WHERE s.unit <> i.base_unit OR s.factor::numeric = 1`,
 		conflict: "(sku, unit)",
 		checks:   []check{unknownItem("sku"), duplicates("unit", "sku_key", "unit"), baseUnitFactor},
+		after:    []check{gtinInUse("gtin", "s.unit", "")},
 	},
 	Assortments: {
 		table: "assortments",
