@@ -86,10 +86,14 @@ type bcSalesOrder struct {
 }
 
 type bcOrderLine struct {
-	LineType         string         `json:"lineType"`
-	LineObjectNumber string         `json:"lineObjectNumber"`
-	Quantity         order.Decimal  `json:"quantity"`
-	UnitPrice        *order.Decimal `json:"unitPrice,omitempty"`
+	LineType         string        `json:"lineType"`
+	LineObjectNumber string        `json:"lineObjectNumber"`
+	Quantity         order.Decimal `json:"quantity"`
+	// UnitOfMeasureCode is sent with every line: without it Business
+	// Central counts the quantity in the item's default sales unit, which
+	// need not be the unit the quantity and price were matched in.
+	UnitOfMeasureCode string         `json:"unitOfMeasureCode,omitempty"`
+	UnitPrice         *order.Decimal `json:"unitPrice,omitempty"`
 }
 
 // bcError is Business Central's (OData) error body.
@@ -118,9 +122,10 @@ func (bc *BusinessCentral) Deliver(ctx context.Context, d Delivery) (Receipt, er
 	}
 	for i := range po.Lines {
 		l := &po.Lines[i]
-		qty, _ := l.Ordered()
+		qty, unit := l.Ordered()
 		so.SalesOrderLines = append(so.SalesOrderLines, bcOrderLine{
 			LineType: "Item", LineObjectNumber: l.SKU, Quantity: qty, UnitPrice: l.AgreedPrice,
+			UnitOfMeasureCode: erpUnit(bc.cfg.Units, unit),
 		})
 	}
 	body, err := json.Marshal(so)

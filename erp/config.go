@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"sort"
 	"strings"
 	"time"
 )
@@ -88,6 +89,12 @@ type BusinessCentralConfig struct {
 	TokenURL string `json:"token_url,omitempty" yaml:"token_url" toml:"token_url"`
 	// Scope defaults to https://api.businesscentral.dynamics.com/.default.
 	Scope string `json:"scope,omitempty" yaml:"scope" toml:"scope"`
+	// Units maps our unit codes (UN/ECE Rec 20 as master data normalises
+	// them: PCE, CT, KGM, ...) to the ERP's unit codes, e.g. {PCE: PCS,
+	// CT: BOX}. Every line is sent with its unit; a code without an entry
+	// is sent as it is. An ERP that does not know the unit for the item
+	// refuses the order, which then waits in review with the ERP's message.
+	Units map[string]string `json:"units,omitempty" yaml:"units" toml:"units"`
 }
 
 // VismaConfig configures the Visma.net ERP connector (see [NewVisma]).
@@ -114,6 +121,12 @@ type VismaConfig struct {
 	Scope string `json:"scope,omitempty" yaml:"scope" toml:"scope"`
 	// OrderType defaults to "SO".
 	OrderType string `json:"order_type,omitempty" yaml:"order_type" toml:"order_type"`
+	// Units maps our unit codes (UN/ECE Rec 20 as master data normalises
+	// them: PCE, CT, KGM, ...) to the ERP's unit codes, e.g. {PCE: PCS,
+	// CT: BOX}. Every line is sent with its unit; a code without an entry
+	// is sent as it is. An ERP that does not know the unit for the item
+	// refuses the order, which then waits in review with the ERP's message.
+	Units map[string]string `json:"units,omitempty" yaml:"units" toml:"units"`
 }
 
 // FileConfig configures the file export connector (see [NewFileExport]).
@@ -140,6 +153,19 @@ const (
 	DefaultVismaOrderType          = "SO"
 )
 
+// unitsText prints a unit mapping in a stable order, " units=CT:BOX,PCE:PCS".
+func unitsText(m map[string]string) string {
+	if len(m) == 0 {
+		return ""
+	}
+	var parts []string
+	for k, v := range m {
+		parts = append(parts, k+":"+v)
+	}
+	sort.Strings(parts)
+	return " units=" + strings.Join(parts, ",")
+}
+
 // String prints the configuration of the selected kind with secrets masked.
 func (c Config) String() string {
 	switch c.Kind {
@@ -149,11 +175,11 @@ func (c Config) String() string {
 	case KindBusinessCentral:
 		b := c.BusinessCentral
 		return fmt.Sprintf("erp businesscentral tenant_id=%s environment=%s company_id=%s client_id=%s client_secret=%s base_url=%s token_url=%s scope=%s",
-			b.TenantID, b.Environment, b.CompanyID, b.ClientID, b.ClientSecret, b.BaseURL, b.TokenURL, b.Scope)
+			b.TenantID, b.Environment, b.CompanyID, b.ClientID, b.ClientSecret, b.BaseURL, b.TokenURL, b.Scope) + unitsText(b.Units)
 	case KindVisma:
 		v := c.Visma
 		return fmt.Sprintf("erp visma base_url=%s token_url=%s client_id=%s client_secret=%s tenant_id=%s tenant_header=%s scope=%s order_type=%s",
-			v.BaseURL, v.TokenURL, v.ClientID, v.ClientSecret, v.TenantID, v.TenantHeader, v.Scope, v.OrderType)
+			v.BaseURL, v.TokenURL, v.ClientID, v.ClientSecret, v.TenantID, v.TenantHeader, v.Scope, v.OrderType) + unitsText(v.Units)
 	case KindFile:
 		return fmt.Sprintf("erp file dir=%s format=%s", c.File.Dir, c.File.Format)
 	}
@@ -178,6 +204,13 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("erp: erp.%s %q is not an http(s) URL", key, v))
 		}
 	}
+	units := func(key string, m map[string]string) {
+		for k, v := range m {
+			if strings.TrimSpace(k) == "" || strings.TrimSpace(v) == "" {
+				errs = append(errs, fmt.Errorf("erp: erp.%s: %q: %q needs a unit code on both sides", key, k, v))
+			}
+		}
+	}
 	switch c.Kind {
 	case KindWebhook:
 		w := c.Webhook
@@ -194,6 +227,7 @@ func (c Config) Validate() error {
 		req("business_central.client_secret", string(b.ClientSecret))
 		isURL("business_central.base_url", b.BaseURL)
 		isURL("business_central.token_url", b.TokenURL)
+		units("business_central.units", b.Units)
 	case KindVisma:
 		v := c.Visma
 		req("visma.client_id", v.ClientID)
@@ -201,6 +235,7 @@ func (c Config) Validate() error {
 		req("visma.tenant_id", v.TenantID)
 		isURL("visma.base_url", v.BaseURL)
 		isURL("visma.token_url", v.TokenURL)
+		units("visma.units", v.Units)
 	case KindFile:
 		f := c.File
 		req("file.dir", f.Dir)

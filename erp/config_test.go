@@ -24,6 +24,8 @@ func TestValidateNamesKeys(t *testing.T) {
 				"erp.business_central.client_id", "erp.business_central.client_secret"}},
 		{Config{Kind: KindVisma, Visma: VismaConfig{ClientID: "c", ClientSecret: "s", BaseURL: "x"}},
 			[]string{"erp.visma.tenant_id is required", `erp.visma.base_url "x"`}},
+		{Config{Kind: KindVisma, Visma: VismaConfig{ClientID: "c", ClientSecret: "s", TenantID: "t", Units: map[string]string{"CT": " "}}},
+			[]string{`erp.visma.units: "CT"`}},
 		{Config{Kind: KindFile, File: FileConfig{Dir: dir, Format: "xml"}}, []string{`erp.file.format "xml"`}},
 		{Config{Kind: KindFile, File: FileConfig{Dir: dir, Format: "edifact"}}, []string{"erp.file.sender", "erp.file.recipient"}},
 		{Config{Kind: KindFile, File: FileConfig{Dir: dir + "/missing", Format: "csv"}}, []string{"erp.file.dir"}},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
 	"testing"
 	"time"
 
@@ -278,6 +279,73 @@ func TestUnknownItemIsPermanentWithERPMessage(t *testing.T) {
 			var e *erp.Error
 			if !errors.As(err, &e) || e.Status != http.StatusBadRequest {
 				t.Errorf("error %#v, want *erp.Error with status 400", err)
+			}
+		})
+	}
+}
+
+// Lines go out in the unit they were matched in, under the ERP's code for
+// it: two cartons of twelve stay two cartons, not two pieces. An ERP that
+// does not know the unit for the item refuses the order with its message.
+func TestLinesCarryTheirUnit(t *testing.T) {
+	type sent struct{ sku, qty, unit string }
+	tests := []struct {
+		kind   string
+		new    func(t *testing.T, units map[string]string) (erp.Connector, func(sku string, codes ...string), func() []sent)
+		refuse string
+	}{
+		{erp.KindBusinessCentral, func(t *testing.T, units map[string]string) (erp.Connector, func(string, ...string), func() []sent) {
+			f := erptest.NewBusinessCentral(t, customers, items)
+			cfg := f.Config()
+			cfg.Units = units
+			return mustNew(t, erp.Config{Kind: erp.KindBusinessCentral, BusinessCentral: cfg}), f.SetItemUnits, func() (out []sent) {
+				for _, o := range f.Orders() {
+					for _, l := range o.SalesOrderLines {
+						out = append(out, sent{l.LineObjectNumber, l.Quantity.String(), l.UnitOfMeasureCode})
+					}
+				}
+				return out
+			}
+		}, "The field Unit of Measure Code of table Sales Line contains a value (CT) that cannot be found in the related table (Item Unit of Measure)."},
+		{erp.KindVisma, func(t *testing.T, units map[string]string) (erp.Connector, func(string, ...string), func() []sent) {
+			f := erptest.NewVisma(t, customers, items)
+			cfg := f.Config()
+			cfg.Units = units
+			return mustNew(t, erp.Config{Kind: erp.KindVisma, Visma: cfg}), f.SetItemUnits, func() (out []sent) {
+				for _, o := range f.Orders() {
+					for _, l := range o.Lines {
+						out = append(out, sent{l.InventoryNumber, l.Quantity.String(), l.UOM})
+					}
+				}
+				return out
+			}
+		}, "Error creating sales order. Unit of measure 'CT' is not defined for inventory item '1896-S'."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind, func(t *testing.T) {
+			t.Parallel()
+			po := sampleOrder()
+			po.Lines[0].SalesQuantity, po.Lines[0].SalesUnit = order.MustDecimal("2"), "CT"
+
+			c, setUnits, orders := tt.new(t, map[string]string{"PCE": "PCS", "CT": "BOX", "kgm": "KG"})
+			setUnits("1896-S", "PCS", "BOX")
+			setUnits("1900-A", "KG")
+			if _, err := c.Deliver(t.Context(), erp.NewDelivery(1, po)); err != nil {
+				t.Fatal(err)
+			}
+			want := []sent{{"1896-S", "2", "BOX"}, {"1900-A", "2.5", "KG"}}
+			if got := orders(); !reflect.DeepEqual(got, want) {
+				t.Errorf("lines sent %v, want %v", got, want)
+			}
+
+			c, setUnits, orders = tt.new(t, nil)
+			setUnits("1896-S", "PCS", "BOX")
+			_, err := c.Deliver(t.Context(), erp.NewDelivery(1, po))
+			if !errors.Is(err, erp.ErrPermanent) || erp.Message(err) != tt.refuse {
+				t.Fatalf("Deliver without the mapping = %v, want ErrPermanent with %q", err, tt.refuse)
+			}
+			if n := len(orders()); n != 0 {
+				t.Errorf("the ERP holds %d lines after refusing the order", n)
 			}
 		})
 	}

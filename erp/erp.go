@@ -28,6 +28,7 @@ package erp
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/ordergate/ordergate/order"
 )
@@ -89,4 +90,18 @@ type Receipt struct {
 	// Number is the order number people see in the ERP ("S-ORD101005",
 	// Visma's order number); empty when the ERP does not return one.
 	Number string `json:"number,omitempty"`
+}
+
+// erpUnit returns the ERP's code for one of our unit codes: the configured
+// mapping (keys compared case-insensitively), else the code itself.
+func erpUnit(units map[string]string, code string) string {
+	if c, ok := units[code]; ok {
+		return c
+	}
+	for k, c := range units {
+		if strings.EqualFold(k, code) {
+			return c
+		}
+	}
+	return code
 }

@@ -90,10 +90,15 @@ type vismaOrder struct {
 }
 
 type vismaLine struct {
-	Operation   string              `json:"operation"`
-	InventoryID dto[string]         `json:"inventoryId"`
-	Quantity    dto[order.Decimal]  `json:"quantity"`
-	UnitPrice   *dto[order.Decimal] `json:"unitPrice,omitempty"`
+	Operation string `json:"operation"`
+	// InventoryNumber is the item; the API marks the older inventoryId
+	// deprecated.
+	InventoryNumber dto[string]        `json:"inventoryNumber"`
+	Quantity        dto[order.Decimal] `json:"quantity"`
+	// UOM is sent with every line, so the quantity and price count in the
+	// unit they were matched in, not the item's default sales unit.
+	UOM       *dto[string]        `json:"uom,omitempty"`
+	UnitPrice *dto[order.Decimal] `json:"unitPrice,omitempty"`
 }
 
 // vismaListed is a sales order as GET salesorder lists it.
@@ -142,8 +147,11 @@ func (v *Visma) Deliver(ctx context.Context, d Delivery) (Receipt, error) {
 	}
 	for i := range po.Lines {
 		l := &po.Lines[i]
-		qty, _ := l.Ordered()
-		vl := vismaLine{Operation: "Insert", InventoryID: dto[string]{l.SKU}, Quantity: dto[order.Decimal]{qty}}
+		qty, unit := l.Ordered()
+		vl := vismaLine{Operation: "Insert", InventoryNumber: dto[string]{l.SKU}, Quantity: dto[order.Decimal]{qty}}
+		if unit != "" {
+			vl.UOM = &dto[string]{erpUnit(v.cfg.Units, unit)}
+		}
 		if l.AgreedPrice != nil {
 			vl.UnitPrice = &dto[order.Decimal]{*l.AgreedPrice}
 		}

@@ -24,7 +24,7 @@ func TestVismaCreate(t *testing.T) {
 	if so.OrderType != "SO" || so.Customer != "10000" || so.CustomerRefNo != "PO-4711" || so.RequestedOn != "2026-12-01" {
 		t.Errorf("order = %+v", so)
 	}
-	if len(so.Lines) != 2 || so.Lines[0].InventoryID != "1896-S" || so.Lines[0].UnitPrice.String() != "12.5" ||
+	if len(so.Lines) != 2 || so.Lines[0].InventoryNumber != "1896-S" || so.Lines[0].UOM != "PCE" || so.Lines[0].UnitPrice.String() != "12.5" ||
 		so.Lines[1].Quantity.String() != "2.5" || so.Lines[1].UnitPrice != nil {
 		t.Errorf("lines = %+v", so.Lines)
 	}

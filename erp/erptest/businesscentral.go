@@ -44,10 +44,11 @@ type BCSalesOrder struct {
 
 // BCOrderLine is a salesOrderLine stored by the fake.
 type BCOrderLine struct {
-	LineType         string         `json:"lineType"`
-	LineObjectNumber string         `json:"lineObjectNumber"`
-	Quantity         order.Decimal  `json:"quantity"`
-	UnitPrice        *order.Decimal `json:"unitPrice,omitempty"`
+	LineType          string         `json:"lineType"`
+	LineObjectNumber  string         `json:"lineObjectNumber"`
+	Quantity          order.Decimal  `json:"quantity"`
+	UnitOfMeasureCode string         `json:"unitOfMeasureCode,omitempty"`
+	UnitPrice         *order.Decimal `json:"unitPrice,omitempty"`
 }
 
 // NewBusinessCentral starts a fake that knows the given customers and items
@@ -172,6 +173,9 @@ func (f *BusinessCentral) validate(so *BCSalesOrder) (code, msg string) {
 		}
 		if l.Quantity.Sign() <= 0 {
 			return "Application_FieldValidationException", "Quantity must be positive."
+		}
+		if !f.knowsUnit(l.LineObjectNumber, l.UnitOfMeasureCode) {
+			return "Application_FieldValidationException", fmt.Sprintf("The field Unit of Measure Code of table Sales Line contains a value (%s) that cannot be found in the related table (Item Unit of Measure).", l.UnitOfMeasureCode)
 		}
 	}
 	return "", ""

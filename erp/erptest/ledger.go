@@ -11,8 +11,37 @@ type ledger[T any] struct {
 	mu        sync.Mutex
 	customers map[string]bool
 	items     map[string]bool
+	units     map[string][]string // item -> its units of measure, when set
 	orders    []T
 	posts     int
+}
+
+// SetItemUnits makes the fake know exactly these units of measure (codes
+// as the ERP writes them, PCS, BOX, ...) for the item: a line in another
+// unit is refused as the real ERP refuses it. Items without units set
+// take any unit.
+func (l *ledger[T]) SetItemUnits(item string, codes ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.units == nil {
+		l.units = make(map[string][]string)
+	}
+	l.units[item] = codes
+}
+
+// knowsUnit reports whether the item may be ordered in the unit ("" is the
+// item's default unit). The caller holds mu.
+func (l *ledger[T]) knowsUnit(item, unit string) bool {
+	codes, ok := l.units[item]
+	if !ok || unit == "" {
+		return true
+	}
+	for _, c := range codes {
+		if c == unit {
+			return true
+		}
+	}
+	return false
 }
 
 // Orders returns the stored sales orders.

@@ -45,9 +45,10 @@ type VismaSalesOrder struct {
 
 // VismaLine is a stored order line.
 type VismaLine struct {
-	InventoryID string
-	Quantity    order.Decimal
-	UnitPrice   *order.Decimal
+	InventoryNumber string
+	Quantity        order.Decimal
+	UOM             string // "" when the line named none (the item's default sales unit)
+	UnitPrice       *order.Decimal
 }
 
 // NewVisma starts a fake that knows the given customers and items (nil
@@ -121,10 +122,11 @@ func (f *Visma) create(w http.ResponseWriter, r *http.Request) {
 		CustomerRefNo vValue[string]  `json:"customerRefNo"`
 		RequestedOn   *vValue[string] `json:"requestedOn"`
 		Lines         []struct {
-			Operation   string                 `json:"operation"`
-			InventoryID vValue[string]         `json:"inventoryId"`
-			Quantity    vValue[order.Decimal]  `json:"quantity"`
-			UnitPrice   *vValue[order.Decimal] `json:"unitPrice"`
+			Operation       string                 `json:"operation"`
+			InventoryNumber vValue[string]         `json:"inventoryNumber"`
+			Quantity        vValue[order.Decimal]  `json:"quantity"`
+			UOM             *vValue[string]        `json:"uom"`
+			UnitPrice       *vValue[order.Decimal] `json:"unitPrice"`
 		} `json:"lines"`
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
@@ -152,12 +154,18 @@ func (f *Visma) create(w http.ResponseWriter, r *http.Request) {
 		case msg != "":
 		case l.Operation != "Insert":
 			msg = fmt.Sprintf("Operation '%s' is not valid for a new order.", l.Operation)
-		case f.items != nil && !f.items[l.InventoryID.Value]:
-			msg = fmt.Sprintf("Error creating sales order. Inventory item '%s' cannot be found in the system.", l.InventoryID.Value)
+		case f.items != nil && !f.items[l.InventoryNumber.Value]:
+			msg = fmt.Sprintf("Error creating sales order. Inventory item '%s' cannot be found in the system.", l.InventoryNumber.Value)
 		case l.Quantity.Value.Sign() <= 0:
 			msg = "Error creating sales order. Quantity must be greater than 0."
 		}
-		vl := VismaLine{InventoryID: l.InventoryID.Value, Quantity: l.Quantity.Value}
+		vl := VismaLine{InventoryNumber: l.InventoryNumber.Value, Quantity: l.Quantity.Value}
+		if l.UOM != nil {
+			vl.UOM = l.UOM.Value
+		}
+		if msg == "" && !f.knowsUnit(vl.InventoryNumber, vl.UOM) {
+			msg = fmt.Sprintf("Error creating sales order. Unit of measure '%s' is not defined for inventory item '%s'.", vl.UOM, vl.InventoryNumber)
+		}
 		if l.UnitPrice != nil {
 			p := l.UnitPrice.Value
 			vl.UnitPrice = &p
