@@ -12,6 +12,7 @@ import (
 
 	"github.com/ordergate/ordergate/db"
 	"github.com/ordergate/ordergate/erp"
+	"github.com/ordergate/ordergate/order"
 )
 
 // DeliveryOptions tune delivery to the ERP.
@@ -105,15 +106,21 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	}
 	defer unlock()
 
+	// The content delivered is the one read with the state change: a change
+	// applied to the order since it was read above sent it back to matching
+	// (and this update finds it not approved), or was approved again (and
+	// this reads the new content).
 	var attempts int
+	var current order.PurchaseOrder
 	err = pool.QueryRow(ctx, `UPDATE orders SET state = 'delivering', delivery_attempts = delivery_attempts + 1,
-		updated_at = now() WHERE id = $1 AND state IN ('approved', 'delivering') RETURNING delivery_attempts`, o.ID).Scan(&attempts)
+		updated_at = now() WHERE id = $1 AND state IN ('approved', 'delivering') RETURNING delivery_attempts, data`, o.ID).Scan(&attempts, &current)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
+	o.PO = current
 	d := erp.NewDelivery(o.ID, o.PO)
 	if attempts > 1 {
 		rc, found, err := w.p.opts.ERP.Lookup(ctx, d)

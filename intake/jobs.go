@@ -212,10 +212,21 @@ type routeWorker struct {
 	p *Pipeline
 }
 
-// Work approves an order only when matching said so and raised nothing;
-// everything else waits for a person.
+// Work applies a change, replacement or cancellation to its original order
+// (applyToOriginal), and approves an order only when matching said so and
+// raised nothing; everything else waits for a person.
 func (w *routeWorker) Work(ctx context.Context, job *river.Job[RouteArgs]) error {
-	return advance(ctx, w.p, job, job.Args.OrderID, StateMatched, func(_ pgx.Tx, o *Order) (string, river.JobArgs, error) {
+	return advance(ctx, w.p, job, job.Args.OrderID, StateMatched, func(tx pgx.Tx, o *Order) (string, river.JobArgs, error) {
+		if o.PO.Function != order.FunctionOriginal && o.ReviewReason == "" {
+			applied, err := w.p.applyToOriginal(ctx, tx, o)
+			if err != nil {
+				return "", nil, err
+			}
+			if applied {
+				return StateApplied, nil, nil
+			}
+			o.PO.Status = StateReview
+		}
 		if o.PO.Status == StateApproved && len(o.PO.Exceptions) == 0 && o.ReviewReason == "" {
 			o.approve()
 			return StateApproved, DeliverArgs{OrderID: o.ID}, nil

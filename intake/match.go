@@ -68,8 +68,9 @@ func (m *CatalogMatcher) Match(ctx context.Context, tx pgx.Tx, orderID int64, po
 }
 
 // history reads the customer's other orders with this PO number (or the
-// number a change references) and the value of its orders on their way to
-// the ERP.
+// number a change references; changes already applied to their original
+// are part of it, not orders of their own) and the value of its orders on
+// their way to the ERP.
 func history(ctx context.Context, tx pgx.Tx, customer string, orderID int64, po *order.PurchaseOrder) (*matching.History, error) {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, db.LockKey("ordergate.match:"+customer)); err != nil {
 		return nil, fmt.Errorf("intake: lock customer %s for matching: %w", customer, err)
@@ -80,7 +81,7 @@ func history(ctx context.Context, tx pgx.Tx, customer string, orderID int64, po 
 	}
 	out := &matching.History{Customer: customer}
 	rows, err := tx.Query(ctx, `SELECT id, po_number, function, state, created_at FROM orders
-		WHERE customer_number = $1 AND po_number = ANY($2) AND id <> $3 ORDER BY id`, customer, numbers, orderID)
+		WHERE customer_number = $1 AND po_number = ANY($2) AND id <> $3 AND state <> 'applied' ORDER BY id`, customer, numbers, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("intake: order history: %w", err)
 	}
@@ -88,7 +89,7 @@ func history(ctx context.Context, tx pgx.Tx, customer string, orderID int64, po 
 	var id int64
 	_, err = pgx.ForEachRow(rows, []any{&id, &p.PONumber, &p.Function, &p.State, &p.Received}, func() error {
 		out.Prior = append(out.Prior, catalog.PriorOrder{Customer: customer, PONumber: p.PONumber, OrderID: strconv.FormatInt(id, 10),
-			Function: p.Function, State: p.State, DeliveredToERP: p.State == StateDelivered, Received: p.Received})
+			Function: p.Function, State: p.State, DeliveredToERP: p.State == StateDelivered || p.State == StateDelivering, Received: p.Received})
 		return nil
 	})
 	if err != nil {

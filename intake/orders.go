@@ -13,7 +13,9 @@ import (
 )
 
 // Order states. An order moves received -> matched -> approved -> delivering
-// -> delivered, or to review where a person approves or rejects it.
+// -> delivered, or to review where a person approves or rejects it. A
+// change, replacement or cancellation is applied to its original order
+// instead (see changes.go).
 const (
 	StateReceived   = "received"
 	StateMatched    = "matched"
@@ -22,6 +24,9 @@ const (
 	StateDelivering = "delivering"
 	StateDelivered  = "delivered"
 	StateRejected   = "rejected"
+	// StateApplied: a change, replacement or cancellation applied to its
+	// original order; it goes to no ERP itself.
+	StateApplied = "applied"
 )
 
 // Order is a stored order: the canonical order plus its pipeline state.
@@ -48,7 +53,7 @@ type Order struct {
 // waits for a person, or reached (or was refused by) the ERP.
 func (o *Order) Settled() bool {
 	switch o.State {
-	case StateApproved, StateReview, StateDelivered, StateRejected:
+	case StateApproved, StateReview, StateDelivered, StateRejected, StateApplied:
 		return true
 	}
 	return false

@@ -224,17 +224,21 @@ func (m *run) priorOrders() []catalog.PriorOrder {
 	return out
 }
 
-// checkPrior: an original order whose PO number was already received (and
-// not rejected) is a DUPLICATE_ORDER. A change, replacement or cancellation
-// needs the original (ORIGINAL_NOT_FOUND), and one that already reached the
-// ERP can only be applied there by hand (ALREADY_DELIVERED).
+// checkPrior: an original order whose PO number was already received as an
+// original or replacement (and not rejected) is a DUPLICATE_ORDER. A
+// change, replacement or cancellation needs the original
+// (ORIGINAL_NOT_FOUND), and one that already reached the ERP, or is on its
+// way there, can only be applied there by hand (ALREADY_DELIVERED).
 func (m *run) checkPrior() {
 	po := m.po
 	prior := m.priorOrders()
 	switch po.Function {
 	case order.FunctionOriginal:
 		for _, p := range prior {
-			if p.State == "rejected" {
+			// A change or cancellation is not an order of its own: an
+			// original arriving after one (that found no original) is not
+			// a second copy.
+			if p.State == "rejected" || p.Function == order.FunctionChange || p.Function == order.FunctionCancellation {
 				continue
 			}
 			m.add(newException(DuplicateOrder, 0, "", po.PONumber, priorText(p), nil))

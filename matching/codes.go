@@ -3,6 +3,8 @@ package matching
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ordergate/ordergate/order"
 )
 
 // Code is an exception code. The set is closed: every code is listed in
@@ -143,6 +145,14 @@ var messages = map[Code]message{
 	PriceMismatch:     {"Price differs", "Line {line}: the order says {got} for {sku}, the agreed price is {expected}."},
 	NoPrice:           {"No price", "Line {line}: there is no valid price for {sku} {expected}."},
 	InsufficientStock: {"Not enough stock", "Line {line}: {got} of {sku} ordered, only {expected} in stock."},
+}
+
+// OrderException renders an exception of the closed set as orders store
+// it, for the steps after matching that find what matching could not see
+// (the pipeline applying a change to its original order).
+func OrderException(code Code, lineNo int, got, expected string) order.Exception {
+	e := newException(code, lineNo, "", got, expected, nil)
+	return order.Exception{Code: string(e.Code), LineNo: e.LineNo, Message: e.Message, Got: e.Got, Expected: e.Expected}
 }
 
 // newException builds an exception and renders its message.

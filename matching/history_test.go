@@ -30,6 +30,15 @@ func TestLiveHistoryReplacesTheSnapshotsOrders(t *testing.T) {
 		t.Fatalf("live history must replace the snapshot's prior orders: %v", got)
 	}
 
+	// A change that arrived first (and found no original) does not make
+	// the original a duplicate.
+	o.History = &History{Customer: "C100", Prior: []catalog.PriorOrder{
+		{Customer: "C100", PONumber: "PO-1", OrderID: "40", Function: order.FunctionChange, State: "review"},
+	}}
+	if got := codesOf(Match(snap, cleanOrder(), o)); len(got) != 0 {
+		t.Fatalf("an earlier change made the original a duplicate: %v", got)
+	}
+
 	// A history of another customer is ignored.
 	o.History = &History{Customer: "C200", Prior: []catalog.PriorOrder{{Customer: "C200", PONumber: "PO-1", OrderID: "9"}}}
 	if got := codesOf(Match(snap, cleanOrder(), o)); len(got) != 0 {
