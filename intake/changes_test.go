@@ -3,10 +3,14 @@ package intake_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/ordergate/ordergate/intake"
 	"github.com/ordergate/ordergate/order"
@@ -186,5 +190,20 @@ func TestChangesApplyToTheOriginal(t *testing.T) {
 	eventually(t, "3 orders in the ERP", func() bool { return b.erp.Count() >= 3 })
 	if n := b.erp.Count(); n != 3 {
 		t.Fatalf("the ERP received %d orders, want 3", n)
+	}
+
+	// The orders metric counts them by state.
+	reg := prometheus.NewPedanticRegistry()
+	intake.NewMetrics(reg, b.pool, slog.New(slog.DiscardHandler))
+	want := `
+		# HELP ordergate_orders Orders by state; state="review" is the desk's queue.
+		# TYPE ordergate_orders gauge
+		ordergate_orders{state="applied"} 4
+		ordergate_orders{state="delivered"} 3
+		ordergate_orders{state="rejected"} 1
+		ordergate_orders{state="review"} 2
+	`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "ordergate_orders"); err != nil {
+		t.Error(err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ordergate/ordergate/catalog"
 )
@@ -35,6 +36,9 @@ type LiveCatalog struct {
 	cur     atomic.Pointer[loaded]
 	ready   chan struct{}
 	readyMu sync.Once
+
+	failures atomic.Int64 // refreshes that failed
+	stale    atomic.Bool  // the last refresh failed
 }
 
 type loaded struct {
@@ -74,8 +78,13 @@ func (l *LiveCatalog) Refresh(ctx context.Context) error {
 	start := time.Now()
 	snap, v, err := l.load(ctx)
 	if err != nil {
+		if ctx.Err() == nil {
+			l.failures.Add(1)
+			l.stale.Store(true)
+		}
 		return err
 	}
+	l.stale.Store(false)
 	l.cur.Store(&loaded{snap: snap, version: v, at: time.Now()})
 	l.readyMu.Do(func() { close(l.ready) })
 	l.log.Info("master data loaded", "version", v, "customers", snap.NumCustomers(), "items", snap.NumItems(), "took", time.Since(start))
@@ -145,4 +154,40 @@ func (l *LiveCatalog) listen(ctx context.Context, changed chan<- struct{}) {
 			time.Sleep(time.Second)
 		}
 	}
+}
+
+var (
+	catalogVersionDesc = prometheus.NewDesc("ordergate_catalog_version",
+		"Master-data version of the snapshot matching uses (0 before the first load).", nil, nil)
+	catalogLoadedDesc = prometheus.NewDesc("ordergate_catalog_loaded_timestamp_seconds",
+		"When the snapshot matching uses was built, in Unix time.", nil, nil)
+	catalogFailuresDesc = prometheus.NewDesc("ordergate_catalog_refresh_failures_total",
+		"Snapshot builds that failed (matching keeps the previous snapshot; the log says why).", nil, nil)
+	catalogStaleDesc = prometheus.NewDesc("ordergate_catalog_stale",
+		"1 while the newest master data could not be built into a snapshot, else 0. Alert on it: orders are matched against older master data.", nil, nil)
+)
+
+// Describe implements prometheus.Collector.
+func (l *LiveCatalog) Describe(ch chan<- *prometheus.Desc) {
+	ch <- catalogVersionDesc
+	ch <- catalogLoadedDesc
+	ch <- catalogFailuresDesc
+	ch <- catalogStaleDesc
+}
+
+// Collect implements prometheus.Collector: which snapshot matching uses and
+// whether the newest master data could be built.
+func (l *LiveCatalog) Collect(ch chan<- prometheus.Metric) {
+	var version, loaded float64
+	if c := l.cur.Load(); c != nil {
+		version, loaded = float64(c.version), float64(c.at.UnixNano())/1e9
+	}
+	stale := 0.0
+	if l.stale.Load() {
+		stale = 1
+	}
+	ch <- prometheus.MustNewConstMetric(catalogVersionDesc, prometheus.GaugeValue, version)
+	ch <- prometheus.MustNewConstMetric(catalogLoadedDesc, prometheus.GaugeValue, loaded)
+	ch <- prometheus.MustNewConstMetric(catalogFailuresDesc, prometheus.CounterValue, float64(l.failures.Load()))
+	ch <- prometheus.MustNewConstMetric(catalogStaleDesc, prometheus.GaugeValue, stale)
 }

@@ -2,10 +2,15 @@ package intake_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/ordergate/ordergate/catalog"
 	"github.com/ordergate/ordergate/db/dbtest"
@@ -62,4 +67,58 @@ func TestLiveCatalogFollowsMasterDataChanges(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestLiveCatalogReportsAFailedBuild: master data that cannot be built keeps
+// the previous snapshot in use, and the metrics say so until a build works.
+func TestLiveCatalogReportsAFailedBuild(t *testing.T) {
+	t.Parallel()
+	var fail bool
+	version := int64(0)
+	live := intake.NewLiveCatalog(nil, func(context.Context) (*catalog.Snapshot, int64, error) {
+		if fail {
+			return nil, 0, errors.New("masterdata: master data version 8 cannot be used for matching")
+		}
+		version++
+		s, err := catalog.Build(catalog.Data{Currency: "EUR"})
+		return s, version, err
+	}, nil, slog.New(slog.DiscardHandler))
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(live)
+	check := func(stage string, v, failures, stale int) {
+		t.Helper()
+		want := fmt.Sprintf(`
+			# HELP ordergate_catalog_refresh_failures_total Snapshot builds that failed (matching keeps the previous snapshot; the log says why).
+			# TYPE ordergate_catalog_refresh_failures_total counter
+			ordergate_catalog_refresh_failures_total %d
+			# HELP ordergate_catalog_stale 1 while the newest master data could not be built into a snapshot, else 0. Alert on it: orders are matched against older master data.
+			# TYPE ordergate_catalog_stale gauge
+			ordergate_catalog_stale %d
+			# HELP ordergate_catalog_version Master-data version of the snapshot matching uses (0 before the first load).
+			# TYPE ordergate_catalog_version gauge
+			ordergate_catalog_version %d
+		`, failures, stale, v)
+		if err := testutil.GatherAndCompare(reg, strings.NewReader(want),
+			"ordergate_catalog_version", "ordergate_catalog_refresh_failures_total", "ordergate_catalog_stale"); err != nil {
+			t.Errorf("%s: %v", stage, err)
+		}
+	}
+	check("before the first load", 0, 0, 0)
+	if err := live.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	check("loaded", 1, 0, 0)
+	fail = true
+	if err := live.Refresh(t.Context()); err == nil {
+		t.Fatal("a failed build refreshed")
+	}
+	if live.Version() != 1 || live.Snapshot() == nil {
+		t.Fatal("a failed build dropped the snapshot in use")
+	}
+	check("build failed", 1, 1, 1)
+	fail = false
+	if err := live.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	check("built again", 2, 1, 0)
 }

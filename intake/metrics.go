@@ -12,13 +12,14 @@ import (
 )
 
 // Metrics are the pipeline's Prometheus metrics: documents by channel and
-// state and queue depth (read from PostgreSQL at scrape time, so every
+// state, orders by state, and queue depth (read from PostgreSQL at scrape time, so every
 // process sharing the database reports the same truth), and job latency
 // (observed by this process).
 type Metrics struct {
 	jobDuration *prometheus.HistogramVec
 	jobWait     *prometheus.HistogramVec
 	docs        *prometheus.Desc
+	orders      *prometheus.Desc
 	queue       *prometheus.Desc
 	pool        *pgxpool.Pool
 	log         *slog.Logger
@@ -39,6 +40,8 @@ func NewMetrics(reg prometheus.Registerer, pool *pgxpool.Pool, log *slog.Logger)
 		}, []string{"kind"}),
 		docs: prometheus.NewDesc("ordergate_documents",
 			"Documents by channel and state.", []string{"channel", "state"}, nil),
+		orders: prometheus.NewDesc("ordergate_orders",
+			"Orders by state; state=\"review\" is the desk's queue.", []string{"state"}, nil),
 		queue: prometheus.NewDesc("ordergate_jobs",
 			"Pipeline jobs not yet finished, by kind and state (queue depth).", []string{"kind", "state"}, nil),
 		pool: pool,
@@ -51,6 +54,7 @@ func NewMetrics(reg prometheus.Registerer, pool *pgxpool.Pool, log *slog.Logger)
 // Describe implements prometheus.Collector.
 func (m *Metrics) Describe(ch chan<- *prometheus.Desc) {
 	ch <- m.docs
+	ch <- m.orders
 	ch <- m.queue
 }
 
@@ -58,24 +62,30 @@ func (m *Metrics) Describe(ch chan<- *prometheus.Desc) {
 func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	collect := func(desc *prometheus.Desc, sql string) {
+	// collect reports one gauge per row: the labels, then the count.
+	collect := func(desc *prometheus.Desc, labels int, sql string) {
 		rows, err := m.pool.Query(ctx, sql)
 		if err != nil {
 			m.log.Warn("metrics query failed", "err", err)
 			return
 		}
-		var a, b string
+		vals := make([]string, labels)
 		var n int64
-		_, err = pgx.ForEachRow(rows, []any{&a, &b, &n}, func() error {
-			ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, float64(n), a, b)
+		dest := []any{}
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		_, err = pgx.ForEachRow(rows, append(dest, &n), func() error {
+			ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, float64(n), vals...)
 			return nil
 		})
 		if err != nil {
 			m.log.Warn("metrics query failed", "err", err)
 		}
 	}
-	collect(m.docs, `SELECT channel, state, count(*) FROM documents GROUP BY 1, 2`)
-	collect(m.queue, `SELECT kind, state::text, count(*) FROM river_job
+	collect(m.docs, 2, `SELECT channel, state, count(*) FROM documents GROUP BY 1, 2`)
+	collect(m.orders, 1, `SELECT state, count(*) FROM orders GROUP BY 1`)
+	collect(m.queue, 2, `SELECT kind, state::text, count(*) FROM river_job
 		WHERE state IN ('available', 'scheduled', 'retryable', 'running', 'pending') GROUP BY 1, 2`)
 }
 

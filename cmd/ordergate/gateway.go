@@ -69,6 +69,7 @@ func newGateway(cfg config.Config, h *db.Handle, log *slog.Logger, workers int, 
 	}
 	if reg != nil {
 		opts.Metrics = intake.NewMetrics(reg, h.Pool, log)
+		reg.MustRegister(live)
 	}
 	pipe, err := intake.New(opts)
 	if err != nil {
