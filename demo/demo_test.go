@@ -114,6 +114,10 @@ func TestDemoShowsEveryExceptionCode(t *testing.T) {
 			}
 		}
 		switch {
+		case d.Applied:
+			if orders[0].State != intake.StateApplied {
+				t.Errorf("%s should be applied to its original: %s %v %s", d.Name, orders[0].State, codes, orders[0].ReviewReason)
+			}
 		case d.Shows == "" && (len(codes) != 0 || orders[0].State != intake.StateDelivered):
 			t.Errorf("%s should be clean and delivered: %s %v %s", d.Name, orders[0].State, codes, orders[0].ReviewReason)
 		case d.Shows != "" && !slices.Contains(codes, d.Shows):

@@ -10,8 +10,10 @@ type Doc struct {
 	Name string // file name
 	Data []byte
 	// Shows is the exception code the document is there to show ("" for a
-	// clean order).
+	// clean order, once every sample is in).
 	Shows string
+	// Applied marks a change that is applied to its original order.
+	Applied bool
 }
 
 // ediLine is one line of a sample order.
@@ -143,15 +145,22 @@ func Documents() []Doc {
 			lines: []ediLine{{gtin: gtin(10), qty: "50"}}})},
 		{Name: "42-usd-customer-clean.edi", Data: one("DEMO0042", diner, ediMessage{po: "HD-1", buyer: diner, currency: "USD",
 			lines: []ediLine{{gtin: gtin(1), qty: "1"}}})},
+		// Waits in review (4 filters, sold by 6) until 51 changes it.
+		{Name: "43-changed-later.edi", Data: one("DEMO0043", brasserie, ediMessage{po: "PO-DEMO-1017", buyer: brasserie,
+			lines: []ediLine{{gtin: gtin(8), qty: "4"}, {gtin: gtin(1), qty: "2"}}})},
 	}
 }
 
 // Later returns the documents that only make sense once the first ones
-// reached the ERP: a cancellation of an order already delivered.
+// were matched: a cancellation of an order already delivered, and a change
+// of an order waiting in review, which is applied to it (the order is then
+// matched again and delivered).
 func Later() []Doc {
-	cafe := gln(3)
+	cafe, brasserie := gln(3), gln(1)
 	return []Doc{
 		{Name: "50-cancel-delivered.edi", Shows: "ALREADY_DELIVERED", Data: interchange("DEMO0050", cafe, ediMessage{po: "CAFE-2001", buyer: cafe, function: "1",
 			lines: []ediLine{{gtin: gtin(3), qty: "24"}}})},
+		{Name: "51-change-in-review.edi", Applied: true, Data: interchange("DEMO0051", brasserie, ediMessage{po: "PO-DEMO-1017", buyer: brasserie, function: "4",
+			lines: []ediLine{{gtin: gtin(8), qty: "6"}}})},
 	}
 }
