@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -27,8 +26,9 @@ import (
 //
 // and the original is matched again, so it is approved or waits in review on
 // its new content. The change itself ends "applied", pointing at the
-// original. An original already delivered, or on its way to the ERP, cannot
-// be changed here: the change waits in review with ALREADY_DELIVERED, and
+// original. An original already delivered, on its way to the ERP, or sent
+// to it before (a failed delivery may still have reached it) cannot be
+// changed here: the change waits in review with ALREADY_DELIVERED, and
 // one without an original with ORIGINAL_NOT_FOUND (both raised by matching,
 // or here when the original moved on since).
 //
@@ -68,9 +68,15 @@ func (p *Pipeline) applyToOriginal(ctx context.Context, tx pgx.Tx, c *Order) (bo
 	if err != nil {
 		return false, err
 	}
-	if orig.State == StateDelivering || orig.State == StateDelivered {
-		c.PO.Exceptions = append(c.PO.Exceptions, matching.OrderException(matching.AlreadyDelivered, 0, c.PO.PONumber,
-			"order "+strconv.FormatInt(orig.ID, 10)+", "+orig.State))
+	// An original sent to the ERP before, even if that attempt failed, may
+	// be there: a later delivery looks it up first and would take the old
+	// content for the new.
+	if orig.State == StateDelivering || orig.State == StateDelivered || orig.DeliveryAttempts > 0 {
+		where := fmt.Sprintf("order %d, %s", orig.ID, orig.State)
+		if orig.State != StateDelivered {
+			where = fmt.Sprintf("order %d was sent to it before and may be there", orig.ID)
+		}
+		c.PO.Exceptions = append(c.PO.Exceptions, matching.OrderException(matching.AlreadyDelivered, 0, c.PO.PONumber, where))
 		return false, nil
 	}
 	switch c.PO.Function {

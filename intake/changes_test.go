@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/ordergate/ordergate/erp/erptest"
 	"github.com/ordergate/ordergate/intake"
 	"github.com/ordergate/ordergate/order"
 )
@@ -185,6 +186,22 @@ func TestChangesApplyToTheOriginal(t *testing.T) {
 			t.Fatalf("change of a cancelled order: %s %v", c.State, codes(c.PO.Exceptions))
 		}
 	})
+	t.Run("sent to the ERP before", func(t *testing.T) {
+		b.erp.FailNext(erptest.Reject)
+		o := b.receiveOne(t, "original", ediDoc("S1", "PO-14", "9", coffee))
+		o = b.waitOrder(t, o.ID, intake.StateReview, intake.StateDelivered)
+		if o.State != intake.StateReview || o.DeliveryError == "" {
+			t.Fatalf("original %s (%s), want review after a refused delivery", o.State, o.ReviewReason)
+		}
+		c := b.receiveOne(t, "change", ediDoc("S2", "PO-14", "4", ediLine{1, "3", gtinCoffee, "2", ""}))
+		if c.State != intake.StateReview || !slices.Equal(codes(c.PO.Exceptions), []string{"ALREADY_DELIVERED"}) ||
+			!strings.Contains(c.PO.Exceptions[0].Message, fmt.Sprintf("order %d was sent to it before and may be there", o.ID)) {
+			t.Fatalf("change of an order sent before: %s %+v", c.State, c.PO.Exceptions)
+		}
+		if o = b.waitOrder(t, o.ID, intake.StateReview); lineSummary(o.PO) != "1:COF-1:12" {
+			t.Fatalf("original changed: %s", lineSummary(o.PO))
+		}
+	})
 	// The three originals that were changed into clean orders, and nothing
 	// else, reached the ERP.
 	eventually(t, "3 orders in the ERP", func() bool { return b.erp.Count() >= 3 })
@@ -201,7 +218,7 @@ func TestChangesApplyToTheOriginal(t *testing.T) {
 		ordergate_orders{state="applied"} 4
 		ordergate_orders{state="delivered"} 3
 		ordergate_orders{state="rejected"} 1
-		ordergate_orders{state="review"} 2
+		ordergate_orders{state="review"} 4
 	`
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "ordergate_orders"); err != nil {
 		t.Error(err)
