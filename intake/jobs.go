@@ -86,13 +86,26 @@ func (w *parseWorker) Work(ctx context.Context, job *river.Job[ParseArgs]) error
 		for _, e := range res.Errors {
 			probs.Errors = append(probs.Errors, MessageProblem(e))
 		}
+		rep, err := claimInterchanges(ctx, tx, doc.ID, res.Orders)
+		if err != nil {
+			return err
+		}
+		probs.Warnings = append(probs.Warnings, rep.warnings...)
+		var duplicateOf *int64
 		switch {
 		case perr != nil:
 			newState, reason = DocFailed, perr.Error()
 		case len(res.Orders) == 0:
 			newState, reason = DocFailed, noOrdersReason(res)
+		case len(rep.skip) == len(res.Orders) && len(res.Errors) == 0:
+			// A partner sending again what was received (often because our
+			// CONTRL did not reach it): recorded, answered, not read again.
+			newState, reason, duplicateOf = DocDuplicate, rep.warnings[len(rep.warnings)-1], &rep.original
 		}
 		for i := range res.Orders {
+			if rep.skip[i] {
+				continue
+			}
 			po := &res.Orders[i]
 			if doc.CustomerNumber != "" {
 				po.CustomerNumber = doc.CustomerNumber
@@ -139,8 +152,8 @@ func (w *parseWorker) Work(ctx context.Context, job *river.Job[ParseArgs]) error
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE documents SET state = $2, reason = $3, format = $4, problems = $5, updated_at = now()
-			WHERE id = $1`, doc.ID, newState, reason, res.Format, pj); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE documents SET state = $2, reason = $3, format = $4, problems = $5, duplicate_of = $6,
+			updated_at = now() WHERE id = $1`, doc.ID, newState, reason, res.Format, pj, duplicateOf); err != nil {
 			return err
 		}
 		_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)

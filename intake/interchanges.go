@@ -1,0 +1,107 @@
+package intake
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ordergate/ordergate/order"
+)
+
+// interchangeKey identifies an EDIFACT interchange: sender, recipient and
+// control reference from UNB (ISO 9735 makes the reference unique per
+// sender).
+type interchangeKey struct{ sender, recipient, ref string }
+
+// repeats is what claimInterchanges found: the orders of interchanges
+// received before in another document, that document, and warnings.
+type repeats struct {
+	skip     map[int]bool // indexes into the parse result's orders
+	original int64        // the document that brought them first
+	warnings []string
+}
+
+// claimInterchanges records the EDIFACT interchanges of a parsed document.
+// An interchange already received in another document with the same
+// orders is a repeat: its orders are not stored again. One whose control
+// reference was used before for other orders is read like any other, with
+// a warning (a sender whose counter restarted must not lose orders).
+func claimInterchanges(ctx context.Context, tx pgx.Tx, docID int64, orders []order.PurchaseOrder) (repeats, error) {
+	r := repeats{skip: map[int]bool{}}
+	byKey := map[interchangeKey][]int{}
+	var keys []interchangeKey
+	for i := range orders {
+		e := orders[i].Envelope
+		if e == nil || e.InterchangeRef == "" {
+			continue
+		}
+		k := interchangeKey{e.InterchangeFrom, e.InterchangeTo, e.InterchangeRef}
+		if _, ok := byKey[k]; !ok {
+			keys = append(keys, k)
+		}
+		byKey[k] = append(byKey[k], i)
+	}
+	for _, k := range keys {
+		digest, err := interchangeDigest(orders, byKey[k])
+		if err != nil {
+			return r, err
+		}
+		var firstDoc int64
+		var firstDigest string
+		err = tx.QueryRow(ctx, `
+			WITH ins AS (
+				INSERT INTO edi_interchanges (sender, recipient, control_ref, digest, document_id)
+				VALUES ($1, $2, $3, $4, $5)
+				ON CONFLICT DO NOTHING
+				RETURNING document_id, digest)
+			SELECT document_id, digest FROM ins
+			UNION ALL
+			SELECT document_id, digest FROM edi_interchanges
+			WHERE sender = $1 AND recipient = $2 AND control_ref = $3
+			LIMIT 1`, k.sender, k.recipient, k.ref, digest, docID).Scan(&firstDoc, &firstDigest)
+		if err != nil {
+			return r, fmt.Errorf("intake: record interchange %s from %s: %w", k.ref, k.sender, err)
+		}
+		switch {
+		case firstDoc == docID:
+			// New, or this document read again (reprocess).
+		case firstDigest == digest:
+			for _, i := range byKey[k] {
+				r.skip[i] = true
+			}
+			r.original = firstDoc
+			r.warnings = append(r.warnings, fmt.Sprintf(
+				"interchange %s from %s to %s was already received in document %d; its orders were not read again", k.ref, k.sender, k.recipient, firstDoc))
+		default:
+			r.warnings = append(r.warnings, fmt.Sprintf(
+				"interchange control reference %s from %s was already used in document %d for other orders; read as a new interchange", k.ref, k.sender, firstDoc))
+		}
+	}
+	return r, nil
+}
+
+// interchangeDigest fingerprints the orders of one interchange as read,
+// without what a resend may change: the UNB time stamp, the message's
+// place in the file and the positions values were read from.
+func interchangeDigest(orders []order.PurchaseOrder, idx []int) (string, error) {
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	for _, i := range idx {
+		po := orders[i]
+		env := *po.Envelope
+		env.PreparationStamp, env.MessageIndex = "", 0
+		po.Envelope, po.Sources = &env, nil
+		po.Lines = append([]order.Line(nil), po.Lines...)
+		for j := range po.Lines {
+			po.Lines[j].Sources = nil
+		}
+		if err := enc.Encode(&po); err != nil {
+			return "", err
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

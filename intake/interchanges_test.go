@@ -1,0 +1,53 @@
+package intake_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ordergate/ordergate/intake"
+)
+
+// TestResentInterchangeIsADuplicate: a partner sending the same
+// interchange again, with a new time stamp in UNB, is recorded as a
+// duplicate of the first and not read into orders again; a control
+// reference reused for other orders is read, with a warning.
+func TestResentInterchangeIsADuplicate(t *testing.T) {
+	t.Parallel()
+	b := ediPipeline(t, nil)
+	ctx := context.Background()
+	first := ediOrder("IC7", "PO-20", glnBuyer, "9", [3]string{gtinCoffee, "1", "14.50"})
+	o := b.receiveOne(t, "first", first)
+	b.waitOrder(t, o.ID, intake.StateDelivered)
+
+	again := strings.Replace(first, "+261125:0930+", "+261125:1015+", 1)
+	if again == first {
+		t.Fatal("the resend is the same bytes; the test would test the content hash")
+	}
+	r, err := b.p.Receive(ctx, intake.Inbound{Channel: intake.ChannelFile, SourceRef: "again", Data: []byte(again)})
+	if err != nil || r.Duplicate {
+		t.Fatalf("receive: %v (duplicate by content: %v)", err, r.Duplicate)
+	}
+	doc, orders := waitDoc(t, b.pool, r.DocumentID, func(d intake.Document, _ []intake.Order) bool { return d.State != intake.DocReceived })
+	want := fmt.Sprintf("interchange IC7 from %s to 5498765000017 was already received in document %d; its orders were not read again", glnBuyer, o.DocumentID)
+	if doc.State != intake.DocDuplicate || doc.DuplicateOf != o.DocumentID || doc.Reason != want || len(orders) != 0 {
+		t.Fatalf("resent interchange: %s of %d, %q, %d orders; want a duplicate of %d: %q", doc.State, doc.DuplicateOf, doc.Reason, len(orders), o.DocumentID, want)
+	}
+
+	reused := b.receiveOne(t, "reused", ediOrder("IC7", "PO-21", glnBuyer, "9", [3]string{gtinCoffee, "2", "14.50"}))
+	reused = b.waitOrder(t, reused.ID, intake.StateDelivered)
+	rdoc, err := intake.GetDocument(ctx, b.pool, reused.DocumentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(rdoc.Problems.Warnings, func(w string) bool {
+		return strings.Contains(w, fmt.Sprintf("control reference IC7 from %s was already used in document %d for other orders", glnBuyer, o.DocumentID))
+	}) {
+		t.Fatalf("reused control reference: warnings %q", rdoc.Problems.Warnings)
+	}
+	if n := b.erp.Count(); n != 2 {
+		t.Fatalf("the ERP received %d orders, want 2", n)
+	}
+}
