@@ -28,12 +28,17 @@ type ediLine struct {
 // explicit line numbers and actions; function is BGM 1225 (9 original,
 // 4 change, 5 replace, 1 cancellation).
 func ediDoc(ctrl, po, function string, lines ...ediLine) string {
+	return ediFrom(glnBuyer, ctrl, po, function, lines...)
+}
+
+// ediFrom builds an EANCOM D96A ORDERS interchange from buyer.
+func ediFrom(buyer, ctrl, po, function string, lines ...ediLine) string {
 	segs := []string{
 		"UNH+1+ORDERS:D:96A:UN:EAN008",
 		"BGM+220+" + po + "+" + function,
 		"DTM+137:20261125:102",
 		"DTM+2:20261203:102",
-		"NAD+BY+" + glnBuyer + "::9",
+		"NAD+BY+" + buyer + "::9",
 		"CUX+2:EUR:9",
 	}
 	for _, l := range lines {
@@ -44,7 +49,7 @@ func ediDoc(ctrl, po, function string, lines ...ediLine) string {
 	}
 	segs = append(segs, "UNS+S", fmt.Sprintf("CNT+2:%d", len(lines)))
 	segs = append(segs, fmt.Sprintf("UNT+%d+1", len(segs)+1))
-	return "UNA:+.? 'UNB+UNOC:3+" + glnBuyer + ":14+5498765000017:14+261125:0930+" + ctrl + "'" +
+	return "UNA:+.? 'UNB+UNOC:3+" + buyer + ":14+5498765000017:14+261125:0930+" + ctrl + "'" +
 		strings.Join(segs, "'") + "'UNZ+1+" + ctrl + "'"
 }
 

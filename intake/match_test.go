@@ -22,27 +22,14 @@ import (
 	"github.com/ordergate/ordergate/parsers/edifact"
 )
 
-// ediOrder builds an EANCOM D96A ORDERS interchange; each line is
-// {GTIN, quantity, net price ("" for none)}.
+// ediOrder builds an EANCOM D96A ORDERS interchange from buyer; each line is
+// {GTIN, quantity, net price ("" for none)}, numbered from 1.
 func ediOrder(ctrl, po, buyer, function string, lines ...[3]string) string {
-	segs := []string{
-		"UNH+1+ORDERS:D:96A:UN:EAN008",
-		"BGM+220+" + po + "+" + function,
-		"DTM+137:20261125:102",
-		"DTM+2:20261203:102",
-		"NAD+BY+" + buyer + "::9",
-		"CUX+2:EUR:9",
-	}
+	ls := make([]ediLine, len(lines))
 	for i, l := range lines {
-		segs = append(segs, fmt.Sprintf("LIN+%d++%s:EN", i+1, l[0]), "QTY+21:"+l[1]+":PCE")
-		if l[2] != "" {
-			segs = append(segs, "PRI+AAA:"+l[2])
-		}
+		ls[i] = ediLine{no: i + 1, gtin: l[0], qty: l[1], price: l[2]}
 	}
-	segs = append(segs, "UNS+S", fmt.Sprintf("CNT+2:%d", len(lines)))
-	segs = append(segs, fmt.Sprintf("UNT+%d+1", len(segs)+1))
-	return "UNA:+.? 'UNB+UNOC:3+" + buyer + ":14+5498765000017:14+261125:0930+" + ctrl + "'" +
-		strings.Join(segs, "'") + "'UNZ+1+" + ctrl + "'"
+	return ediFrom(buyer, ctrl, po, function, ls...)
 }
 
 const (
