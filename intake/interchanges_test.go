@@ -3,20 +3,26 @@ package intake_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/ordergate/ordergate/intake"
+	"github.com/ordergate/ordergate/parsers/edifact"
 )
 
 // TestResentInterchangeIsADuplicate: a partner sending the same
 // interchange again, with a new time stamp in UNB, is recorded as a
 // duplicate of the first and not read into orders again; a control
-// reference reused for other orders is read, with a warning.
+// reference reused for other orders is read, with a warning. The resend is
+// answered with a CONTRL again: the first may not have reached the partner.
 func TestResentInterchangeIsADuplicate(t *testing.T) {
 	t.Parallel()
-	b := ediPipeline(t, nil)
+	out := t.TempDir()
+	b := ediPipeline(t, func(o *intake.Options) {
+		o.Acks = &intake.AckOptions{Dir: out, Us: edifact.PartyID{ID: "5498765000017", Qualifier: "14"}, Contrl: intake.ContrlAlways}
+	})
 	ctx := context.Background()
 	first := ediOrder("IC7", "PO-20", glnBuyer, "9", [3]string{gtinCoffee, "1", "14.50"})
 	o := b.receiveOne(t, "first", first)
@@ -34,6 +40,13 @@ func TestResentInterchangeIsADuplicate(t *testing.T) {
 	want := fmt.Sprintf("interchange IC7 from %s to 5498765000017 was already received in document %d; its orders were not read again", glnBuyer, o.DocumentID)
 	if doc.State != intake.DocDuplicate || doc.DuplicateOf != o.DocumentID || doc.Reason != want || len(orders) != 0 {
 		t.Fatalf("resent interchange: %s of %d, %q, %d orders; want a duplicate of %d: %q", doc.State, doc.DuplicateOf, doc.Reason, len(orders), o.DocumentID, want)
+	}
+
+	for _, f := range waitFiles(t, out, "CONTRL_*.edi", 2) {
+		data, _ := os.ReadFile(f)
+		if c, err := edifact.ParseContrl(data); err != nil || c.InterchangeRef != "IC7" || c.Action != edifact.ActionAcknowledged {
+			t.Fatalf("CONTRL %s: %+v, %v", f, c, err)
+		}
 	}
 
 	reused := b.receiveOne(t, "reused", ediOrder("IC7", "PO-21", glnBuyer, "9", [3]string{gtinCoffee, "2", "14.50"}))
