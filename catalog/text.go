@@ -1,9 +1,9 @@
 package catalog
 
 import (
-	"cmp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -16,7 +16,15 @@ type textIndex struct {
 	words    []string         // token id -> token
 	start    []int32          // postings of token t: postings[start[t]:start[t+1]]
 	postings []ItemID
-	ntok     []uint8 // distinct tokens per item (capped at 255)
+	ntok     []uint8   // distinct tokens per item (capped at 255)
+	scratch  sync.Pool // *searchScratch
+}
+
+// searchScratch is one search's working memory, reused: a weight per item
+// (all zero between searches) and the items with a weight.
+type searchScratch struct {
+	shared []float64
+	cands  []ItemID
 }
 
 // maxPostings: words on more items than this ("black", "pcs") are too
@@ -66,6 +74,7 @@ func (s *Snapshot) textIdx() *textIndex {
 
 func buildTextIndex(items []Item) *textIndex {
 	x := &textIndex{vocab: make(map[string]int32), ntok: make([]uint8, len(items))}
+	x.scratch.New = func() any { return &searchScratch{shared: make([]float64, len(items))} }
 	itemStart := make([]int32, len(items)+1)
 	var flat []int32
 	var counts []int32
@@ -120,6 +129,9 @@ type Hit struct {
 // order. The first call builds the index (seconds for a million items);
 // it allocates and is meant for lines that nothing else resolved.
 func (s *Snapshot) SearchDescription(text string, limit int, keep func(ItemID) bool) []Hit {
+	if limit <= 0 {
+		return nil
+	}
 	x := s.textIdx()
 	type qword struct {
 		id     int32
@@ -147,7 +159,17 @@ func (s *Snapshot) SearchDescription(text string, limit int, keep func(ItemID) b
 			rarest = i
 		}
 	}
-	shared := make(map[ItemID]float64)
+	// Shared weight per item, in a dense array (reused across searches)
+	// rather than a map: a common word adds to tens of thousands of items.
+	sc := x.scratch.Get().(*searchScratch)
+	shared, cands := sc.shared, sc.cands[:0]
+	defer func() {
+		for _, it := range cands {
+			shared[it] = 0
+		}
+		sc.cands = cands
+		x.scratch.Put(sc)
+	}()
 	var common []qword
 	for i, w := range q {
 		p := x.postings[x.start[w.id]:x.start[w.id+1]]
@@ -156,35 +178,45 @@ func (s *Snapshot) SearchDescription(text string, limit int, keep func(ItemID) b
 			continue
 		}
 		for _, it := range p {
+			if shared[it] == 0 {
+				cands = append(cands, it)
+			}
 			shared[it] += w.weight
 		}
 	}
-	// Common words still count for the candidates: postings are sorted by
-	// item, so membership is a binary search.
+	// Common words still count, but only for the candidates found so far.
 	for _, w := range common {
-		p := x.postings[x.start[w.id]:x.start[w.id+1]]
-		for it := range shared {
-			if _, ok := slices.BinarySearch(p, it); ok {
+		for _, it := range x.postings[x.start[w.id]:x.start[w.id+1]] {
+			if shared[it] != 0 {
 				shared[it] += w.weight
 			}
 		}
 	}
-	hits := make([]Hit, 0, len(shared))
-	for it, sh := range shared {
+	// The best limit hits, kept in order: score descending, then item.
+	better := func(a, b Hit) bool { return a.Score > b.Score || a.Score == b.Score && a.Item < b.Item }
+	var hits []Hit
+	for _, it := range cands {
 		if keep != nil && !keep(it) {
 			continue
 		}
+		sh := shared[it]
 		union := float64(nq) + float64(x.ntok[it]) - sh
-		hits = append(hits, Hit{Item: it, Score: sh / union})
-	}
-	slices.SortFunc(hits, func(a, b Hit) int {
-		if c := cmp.Compare(b.Score, a.Score); c != 0 {
-			return c
+		h := Hit{Item: it, Score: sh / union}
+		if len(hits) == limit && !better(h, hits[limit-1]) {
+			continue
 		}
-		return cmp.Compare(a.Item, b.Item)
-	})
-	if len(hits) > limit {
-		hits = hits[:limit]
+		i, _ := slices.BinarySearchFunc(hits, h, func(a, b Hit) int {
+			if better(a, b) {
+				return -1
+			}
+			return 1
+		})
+		if len(hits) < limit {
+			hits = slices.Insert(hits, i, h)
+		} else {
+			copy(hits[i+1:], hits[i:limit-1])
+			hits[i] = h
+		}
 	}
 	return hits
 }
