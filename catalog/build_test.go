@@ -184,6 +184,27 @@ func TestSearchDescription(t *testing.T) {
 	if hits := s.SearchDescription("", 3, nil); hits != nil {
 		t.Fatal("empty query")
 	}
+	if hits := s.SearchDescription("screw", 0, nil); hits != nil {
+		t.Fatal("a limit of 0 found hits")
+	}
+	// Searches share working memory: one search leaves nothing behind for
+	// the next.
+	for range 3 {
+		if hits := s.SearchDescription("bolt", 5, nil); len(hits) != 1 || hits[0].Score != 0.25 {
+			t.Fatalf("repeated search: %v", hits)
+		}
+	}
+}
+
+func TestPrepareSearchBuildsTheIndexAhead(t *testing.T) {
+	s := mustBuild(t, smallData())
+	if s.text != nil {
+		t.Fatal("index built before it was asked for")
+	}
+	s.PrepareSearch()
+	if s.text == nil {
+		t.Fatal("PrepareSearch did not build the index")
+	}
 }
 
 // TestItemHotIsOneCacheLine guards the layout matching's speed relies on.

@@ -85,6 +85,9 @@ func (l *LiveCatalog) Refresh(ctx context.Context) error {
 		return err
 	}
 	l.stale.Store(false)
+	// Matching must not wait for the description index on the first
+	// unknown line of the new snapshot.
+	snap.PrepareSearch()
 	l.cur.Store(&loaded{snap: snap, version: v, at: time.Now()})
 	l.readyMu.Do(func() { close(l.ready) })
 	l.log.Info("master data loaded", "version", v, "customers", snap.NumCustomers(), "items", snap.NumItems(), "took", time.Since(start))
