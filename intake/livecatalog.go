@@ -33,6 +33,14 @@ type LiveCatalog struct {
 	log     *slog.Logger
 	every   time.Duration
 
+	// MinInterval is the least time between the starts of two rebuilds:
+	// changes arriving meanwhile (an ERP pushing stock item by item) are
+	// taken together by the next one. A rebuild of a million items takes
+	// seconds of a core; without a floor, a steady stream of small pushes
+	// would keep a core rebuilding. Default DefaultMinRebuildInterval; set
+	// it before Run.
+	MinInterval time.Duration
+
 	cur     atomic.Pointer[loaded]
 	ready   chan struct{}
 	readyMu sync.Once
@@ -47,11 +55,16 @@ type loaded struct {
 	at      time.Time
 }
 
+// DefaultMinRebuildInterval is LiveCatalog.MinInterval's default: stock
+// and prices in matching are at most this much older than in PostgreSQL,
+// plus the rebuild itself.
+const DefaultMinRebuildInterval = 10 * time.Second
+
 // NewLiveCatalog returns a catalog that loads with load; version (optional)
 // reads the current master-data version cheaply for the periodic check.
 func NewLiveCatalog(pool *pgxpool.Pool, load CatalogLoader, version func(ctx context.Context) (int64, error), log *slog.Logger) *LiveCatalog {
 	return &LiveCatalog{pool: pool, load: load, version: version, log: log.With("component", "catalog"),
-		every: time.Minute, ready: make(chan struct{})}
+		every: time.Minute, ready: make(chan struct{}), MinInterval: DefaultMinRebuildInterval}
 }
 
 // Snapshot returns the current snapshot, or nil before the first load.
@@ -95,7 +108,17 @@ func (l *LiveCatalog) Refresh(ctx context.Context) error {
 }
 
 // Run loads the first snapshot and then follows changes until ctx ends.
+// It listens before it loads, so no change between the two is missed.
 func (l *LiveCatalog) Run(ctx context.Context) error {
+	changed := make(chan struct{}, 1)
+	listening := make(chan struct{})
+	go l.listen(ctx, changed, listening)
+	select {
+	case <-listening:
+	case <-ctx.Done():
+		return nil
+	case <-time.After(5 * time.Second): // the database is not there yet; the load says so
+	}
 	for {
 		err := l.Refresh(ctx)
 		if err == nil {
@@ -108,24 +131,44 @@ func (l *LiveCatalog) Run(ctx context.Context) error {
 		case <-time.After(5 * time.Second):
 		}
 	}
-	changed := make(chan struct{}, 1)
-	go l.listen(ctx, changed)
-	tick := time.NewTicker(l.every)
-	defer tick.Stop()
+	ticker := time.NewTicker(l.every)
+	defer ticker.Stop()
+	lastStart := time.Now()
 	for {
+		tick := false
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-changed:
-		case <-tick.C:
-			if l.version == nil {
-				continue
-			}
-			v, err := l.version(ctx)
-			if err != nil || v == l.Version() {
+		case <-ticker.C:
+			tick = true
+		}
+		// A notification may announce what the snapshot already has (one
+		// sent before the first load, or after a reconnect), and the tick
+		// only checks: the version says whether to rebuild. A failed build
+		// is tried again.
+		if !l.stale.Load() {
+			if l.version != nil {
+				if v, err := l.version(ctx); err == nil && v == l.Version() {
+					continue
+				}
+			} else if tick {
 				continue
 			}
 		}
+		// Changes that arrive while waiting are taken by this rebuild.
+		if wait := time.Until(lastStart.Add(l.MinInterval)); wait > 0 {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(wait):
+			}
+			select {
+			case <-changed:
+			default:
+			}
+		}
+		lastStart = time.Now()
 		if err := l.Refresh(ctx); err != nil && ctx.Err() == nil {
 			l.log.Error("cannot rebuild master data; keeping the previous snapshot", "err", err)
 		}
@@ -133,8 +176,17 @@ func (l *LiveCatalog) Run(ctx context.Context) error {
 }
 
 // listen signals changed for each notification, coalescing bursts (an
-// import of many rows notifies once per statement).
-func (l *LiveCatalog) listen(ctx context.Context, changed chan<- struct{}) {
+// import of many rows notifies once per statement), and once after every
+// (re)connection, since changes may have come while it was not listening.
+// listening is closed once the first LISTEN is in place.
+func (l *LiveCatalog) listen(ctx context.Context, changed chan<- struct{}, listening chan<- struct{}) {
+	signal := func() {
+		select {
+		case changed <- struct{}{}:
+		default:
+		}
+	}
+	first := true
 	for ctx.Err() == nil {
 		conn, err := l.pool.Acquire(ctx)
 		if err != nil {
@@ -142,13 +194,17 @@ func (l *LiveCatalog) listen(ctx context.Context, changed chan<- struct{}) {
 			continue
 		}
 		_, err = conn.Exec(ctx, "LISTEN "+MasterDataChannel)
+		if err == nil {
+			if first {
+				close(listening)
+				first = false
+			}
+			signal()
+		}
 		for err == nil {
 			_, err = conn.Conn().WaitForNotification(ctx)
 			if err == nil {
-				select {
-				case changed <- struct{}{}:
-				default:
-				}
+				signal()
 			}
 		}
 		conn.Hijack().Close(context.Background()) // a connection in LISTEN state is not returned to the pool

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,6 +33,7 @@ func TestLiveCatalogFollowsMasterDataChanges(t *testing.T) {
 		},
 		func(ctx context.Context) (int64, error) { return masterdata.Version(ctx, pool) },
 		slog.New(slog.DiscardHandler))
+	live.MinInterval = 50 * time.Millisecond
 	if live.Snapshot() != nil {
 		t.Fatal("a snapshot before the first load")
 	}
@@ -121,4 +123,50 @@ func TestLiveCatalogReportsAFailedBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("built again", 2, 1, 0)
+}
+
+// TestLiveCatalogTakesABurstOfChangesInOneRebuild: an ERP pushing master
+// data record by record causes one rebuild per MinInterval, not one each.
+func TestLiveCatalogTakesABurstOfChangesInOneRebuild(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pool := dbtest.New(t)
+	var loads atomic.Int32
+	live := intake.NewLiveCatalog(pool,
+		func(ctx context.Context) (*catalog.Snapshot, int64, error) {
+			loads.Add(1)
+			return masterdata.Snapshot(ctx, pool, "EUR")
+		},
+		func(ctx context.Context) (int64, error) { return masterdata.Version(ctx, pool) },
+		slog.New(slog.DiscardHandler))
+	live.MinInterval = 2 * time.Second
+	done := make(chan error, 1)
+	go func() { done <- live.Run(ctx) }()
+	<-live.Ready()
+	start := time.Now()
+	for i := range 5 {
+		if _, err := masterdata.Import(ctx, pool, masterdata.Customers,
+			strings.NewReader(fmt.Sprintf("number,name\n1000%d,Customer %d\n", i, i)), masterdata.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if time.Since(start) > time.Second {
+		t.Skip("the imports took over a second; the burst is not one")
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for live.Snapshot().NumCustomers() < 5 {
+		if time.Now().After(deadline) {
+			t.Fatal("the catalog did not follow the imports")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(2500 * time.Millisecond) // a second rebuild would come within MinInterval
+	if n := loads.Load(); n != 2 {
+		t.Fatalf("%d loads for the first and five changes in a burst, want 2", n)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
 }
