@@ -237,6 +237,37 @@ func (p *Pipeline) RetryDelivery(ctx context.Context, id int64) error {
 	})
 }
 
+// Rematch is the desk's "match again": an order waiting in review goes back
+// through matching against the master data as it is now (after the desk
+// added a missing price or cross-reference, or the original of a change
+// arrived). It is approved and delivered, or waits again with what is still
+// wrong. Its delivery attempts are kept, so a delivery after a failed one
+// still looks the order up in the ERP first.
+func (p *Pipeline) Rematch(ctx context.Context, id int64) error {
+	return pgx.BeginFunc(ctx, p.opts.Pool, func(tx pgx.Tx) error {
+		o, err := getOrderForUpdate(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if o.State != StateReview {
+			return fmt.Errorf("intake: order %d is %s; only an order in review can be matched again", id, o.State)
+		}
+		if max := p.opts.MaxLines; max > 0 && len(o.PO.Lines) > max {
+			return fmt.Errorf("intake: order %d has %d lines; the limit for matching is %d (limits.max_lines)", id, len(o.PO.Lines), max)
+		}
+		if len(o.PO.Lines) == 0 && o.PO.Function != order.FunctionCancellation {
+			return fmt.Errorf("intake: order %d has no lines to match (%s)", id, o.ReviewReason)
+		}
+		o.State, o.ReviewReason, o.DeliveryError = StateReceived, "", ""
+		o.PO.Exceptions, o.PO.Total = nil, nil
+		if err := saveOrder(ctx, tx, &o); err != nil {
+			return err
+		}
+		_, err = p.client.InsertTx(ctx, tx, MatchArgs{OrderID: id}, nil)
+		return err
+	})
+}
+
 // RejectOrder is the desk's "reject": an order waiting in review is closed
 // without reaching the ERP, and the sender is told why (an ORDRSP rejection
 // for EDIFACT partners).

@@ -41,8 +41,18 @@ const (
 
 func testCatalog(t *testing.T) *catalog.Snapshot {
 	t.Helper()
+	snap, err := catalog.Build(testData())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+// testData is the master data of testCatalog: one customer on auto-approve,
+// coffee and cups.
+func testData() catalog.Data {
 	limit := order.MustDecimal("100000")
-	snap, err := catalog.Build(catalog.Data{
+	return catalog.Data{
 		Currency: "EUR",
 		Customers: []catalog.Customer{{Number: "10001", Name: "Brasserie Demo SA", GLNs: []string{glnBuyer},
 			EDIIDs: []string{glnBuyer}, AutoApprove: true, CreditLimit: &limit, PriceTolerancePct: order.MustDecimal("1")}},
@@ -58,11 +68,7 @@ func testCatalog(t *testing.T) *catalog.Snapshot {
 			{SKU: "COF-1", Warehouse: "MAIN", Quantity: order.MustDecimal("500")},
 			{SKU: "CUP-8", Warehouse: "MAIN", Quantity: order.MustDecimal("40")},
 		},
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
-	return snap
 }
 
 // ediBundle is a running pipeline with the real EDIFACT parser, the real

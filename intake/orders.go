@@ -29,6 +29,10 @@ const (
 	StateApplied = "applied"
 )
 
+// States lists every order state, for callers that filter by state.
+var States = []string{StateReceived, StateMatched, StateApproved, StateReview, StateDelivering,
+	StateDelivered, StateRejected, StateApplied}
+
 // Order is a stored order: the canonical order plus its pipeline state.
 type Order struct {
 	ID           int64

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -225,11 +226,8 @@ func (s *Server) getOrder(c *gin.Context) {
 // listOrders answers GET /orders?status=review&limit=50&before=ID, newest first.
 func (s *Server) listOrders(c *gin.Context) {
 	status := c.Query("status")
-	switch status {
-	case "", intake.StateReceived, intake.StateMatched, intake.StateApproved, intake.StateReview,
-		intake.StateDelivering, intake.StateDelivered, intake.StateRejected:
-	default:
-		apiError(c, http.StatusBadRequest, "unknown status "+strconv.Quote(status))
+	if status != "" && !slices.Contains(intake.States, status) {
+		apiError(c, http.StatusBadRequest, "unknown status "+strconv.Quote(status)+"; one of "+strings.Join(intake.States, ", "))
 		return
 	}
 	limit, err := strconv.Atoi(c.DefaultQuery("limit", "50"))
@@ -269,6 +267,24 @@ func (s *Server) retryDelivery(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusAccepted, gin.H{"order_id": id, "status": intake.StateApproved})
+}
+
+// rematchOrder sends an order in review through matching again, against the
+// master data as it is now.
+func (s *Server) rematchOrder(c *gin.Context) {
+	id, ok := idParam(c)
+	if !ok {
+		return
+	}
+	if err := s.Pipeline.Rematch(c.Request.Context(), id); err != nil {
+		if errors.Is(err, db.ErrNotFound) {
+			apiError(c, http.StatusNotFound, "no order "+c.Param("id"))
+			return
+		}
+		apiError(c, http.StatusConflict, err.Error())
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"order_id": id, "status": intake.StateReceived})
 }
 
 func idParam(c *gin.Context) (int64, bool) {

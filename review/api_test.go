@@ -73,6 +73,7 @@ func TestAPIRequiresAKey(t *testing.T) {
 	for _, r := range []struct{ method, path string }{
 		{"POST", "/api/v1/documents"}, {"GET", "/api/v1/documents/1"}, {"GET", "/api/v1/orders"},
 		{"GET", "/api/v1/orders/1"}, {"POST", "/api/v1/orders/1/retry-delivery"}, {"POST", "/api/v1/orders/1/reject"},
+		{"POST", "/api/v1/orders/1/rematch"}, {"PUT", "/api/v1/masterdata/items"},
 	} {
 		for _, key := range []string{"", "og_wrong", b.key + "x"} {
 			code, body := b.do(t, r.method, r.path, "text/plain", strings.NewReader("x"), key)
@@ -127,6 +128,12 @@ func TestAPIUploadAndReadBack(t *testing.T) {
 	}
 	if code, _ := b.do(t, "GET", "/api/v1/orders?status=bogus", "", nil, b.key); code != http.StatusBadRequest {
 		t.Fatalf("bad status = %d", code)
+	}
+	if code, body := b.do(t, "GET", "/api/v1/orders?status=applied", "", nil, b.key); code != 200 || len(body["orders"].([]any)) != 0 {
+		t.Fatalf("list applied changes = %d %v", code, body)
+	}
+	if code, body := b.do(t, "POST", "/api/v1/orders/999999/rematch", "", nil, b.key); code != http.StatusNotFound || body["error"] != "no order 999999" {
+		t.Fatalf("rematch of a missing order = %d %v", code, body)
 	}
 }
 

@@ -52,6 +52,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/orders/:id", s.getOrder)
 	api.POST("/orders/:id/retry-delivery", s.retryDelivery)
 	api.POST("/orders/:id/reject", s.rejectOrder)
+	api.POST("/orders/:id/rematch", s.rematchOrder)
 	api.PUT("/masterdata/:kind", s.putMasterData)
 }
 
