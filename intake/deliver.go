@@ -242,8 +242,10 @@ func (p *Pipeline) RetryDelivery(ctx context.Context, id int64) error {
 // added a missing price or cross-reference, or the original of a change
 // arrived). It is approved and delivered, or waits again with what is still
 // wrong. Its delivery attempts are kept, so a delivery after a failed one
-// still looks the order up in the ERP first.
-func (p *Pipeline) Rematch(ctx context.Context, id int64) error {
+// still looks the order up in the ERP first. minVersion, when set, is the
+// master-data version to match against (one the desk just wrote): matching
+// waits until the catalog has it.
+func (p *Pipeline) Rematch(ctx context.Context, id, minVersion int64) error {
 	return pgx.BeginFunc(ctx, p.opts.Pool, func(tx pgx.Tx) error {
 		o, err := getOrderForUpdate(ctx, tx, id)
 		if err != nil {
@@ -263,7 +265,7 @@ func (p *Pipeline) Rematch(ctx context.Context, id int64) error {
 		if err := saveOrder(ctx, tx, &o); err != nil {
 			return err
 		}
-		_, err = p.client.InsertTx(ctx, tx, MatchArgs{OrderID: id}, nil)
+		_, err = p.client.InsertTx(ctx, tx, MatchArgs{OrderID: id, MinVersion: minVersion}, nil)
 		return err
 	})
 }

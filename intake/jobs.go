@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
@@ -26,6 +27,9 @@ func (ParseArgs) Kind() string { return "parse_document" }
 // MatchArgs is the job that matches one order against master data.
 type MatchArgs struct {
 	OrderID int64 `json:"order_id"`
+	// MinVersion, when set, is the master-data version the match waits for
+	// (a change the desk just made for this order), up to two minutes.
+	MinVersion int64 `json:"min_version,omitempty"`
 }
 
 // Kind implements river.JobArgs.
@@ -207,6 +211,11 @@ type matchWorker struct {
 }
 
 func (w *matchWorker) Work(ctx context.Context, job *river.Job[MatchArgs]) error {
+	if v := job.Args.MinVersion; v > 0 {
+		if m, ok := w.p.opts.Matcher.(interface{ CatalogVersion() int64 }); ok && m.CatalogVersion() < v && time.Since(job.CreatedAt) < 2*time.Minute {
+			return river.JobSnooze(time.Second)
+		}
+	}
 	return advance(ctx, w.p, job, job.Args.OrderID, StateReceived, func(tx pgx.Tx, o *Order) (string, river.JobArgs, error) {
 		if w.p.opts.Matcher == nil {
 			o.PO.Status = StateReview

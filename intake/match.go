@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -32,6 +33,19 @@ type CatalogMatcher struct {
 	Location *time.Location
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Version, optional, says which master-data version Snapshot returns
+	// (LiveCatalog.Version), so a match can wait for a change the desk just
+	// made (MatchArgs.MinVersion).
+	Version func() int64
+}
+
+// CatalogVersion is the master-data version matching uses now; without a
+// Version function it claims every version, so nothing waits.
+func (m *CatalogMatcher) CatalogVersion() int64 {
+	if m.Version == nil {
+		return math.MaxInt64
+	}
+	return m.Version()
 }
 
 // Match identifies the customer first, reads that customer's live history

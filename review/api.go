@@ -2,6 +2,7 @@ package review
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"github.com/ordergate/ordergate/auth"
 	"github.com/ordergate/ordergate/db"
 	"github.com/ordergate/ordergate/intake"
+	"github.com/ordergate/ordergate/masterdata"
 	"github.com/ordergate/ordergate/order"
 )
 
@@ -276,7 +278,7 @@ func (s *Server) rematchOrder(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := s.Pipeline.Rematch(c.Request.Context(), id); err != nil {
+	if err := s.Pipeline.Rematch(c.Request.Context(), id, 0); err != nil {
 		if errors.Is(err, db.ErrNotFound) {
 			apiError(c, http.StatusNotFound, "no order "+c.Param("id"))
 			return
@@ -285,6 +287,74 @@ func (s *Server) rematchOrder(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusAccepted, gin.H{"order_id": id, "status": intake.StateReceived})
+}
+
+// learnLine is the desk teaching the system: the customer's item number on
+// a line of an order in review means our SKU (in the unit given, or the
+// line's). The cross-reference is stored as learned (by this API client,
+// from this order) and the order is matched again once the catalog has it;
+// the customer's next orders with that number resolve by themselves.
+func (s *Server) learnLine(c *gin.Context) {
+	id, ok := idParam(c)
+	if !ok {
+		return
+	}
+	lineNo, err := strconv.Atoi(c.Param("line"))
+	if err != nil || lineNo <= 0 {
+		apiError(c, http.StatusBadRequest, strconv.Quote(c.Param("line"))+" is not a line number")
+		return
+	}
+	var body struct {
+		SKU  string `json:"sku"`
+		Unit string `json:"unit"`
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10)
+	if err := c.ShouldBindJSON(&body); err != nil || strings.TrimSpace(body.SKU) == "" {
+		apiError(c, http.StatusBadRequest, `send {"sku": "OUR-SKU"} (and "unit" when the customer's number means a pack)`)
+		return
+	}
+	o, err := intake.GetOrder(c.Request.Context(), s.Pool, id)
+	if errors.Is(err, db.ErrNotFound) {
+		apiError(c, http.StatusNotFound, "no order "+c.Param("id"))
+		return
+	}
+	if err != nil {
+		s.internal(c, err)
+		return
+	}
+	if o.State != intake.StateReview {
+		apiError(c, http.StatusConflict, fmt.Sprintf("order %d is %s; only an order in review is taught from", id, o.State))
+		return
+	}
+	i := slices.IndexFunc(o.PO.Lines, func(l order.Line) bool { return l.LineNo == lineNo })
+	switch {
+	case i < 0:
+		apiError(c, http.StatusNotFound, fmt.Sprintf("order %d has no line %d", id, lineNo))
+		return
+	case o.PO.Lines[i].BuyerItem == "":
+		apiError(c, http.StatusUnprocessableEntity, fmt.Sprintf("line %d carries no item number of the customer's own to learn", lineNo))
+		return
+	case o.PO.CustomerNumber == "":
+		apiError(c, http.StatusUnprocessableEntity, "the order's customer is not known yet; a cross-reference belongs to a customer")
+		return
+	}
+	x := masterdata.LearnedCrossRef{Customer: o.PO.CustomerNumber, CustomerItem: o.PO.Lines[i].BuyerItem,
+		SKU: body.SKU, Unit: body.Unit, By: c.GetString("api_client"), FromOrder: strconv.FormatInt(id, 10)}
+	version, err := masterdata.Learn(c.Request.Context(), s.Pool, x)
+	if errors.Is(err, masterdata.ErrLearn) {
+		apiError(c, http.StatusUnprocessableEntity, err.Error())
+		return
+	}
+	if err != nil {
+		s.internal(c, err)
+		return
+	}
+	if err := s.Pipeline.Rematch(c.Request.Context(), id, version); err != nil {
+		apiError(c, http.StatusConflict, "learned, but the order cannot be matched again: "+err.Error())
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"order_id": id, "status": intake.StateReceived,
+		"crossref": gin.H{"customer": x.Customer, "customer_item": x.CustomerItem, "sku": body.SKU, "unit": body.Unit, "learned_by": x.By}})
 }
 
 func idParam(c *gin.Context) (int64, bool) {

@@ -53,6 +53,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.POST("/orders/:id/retry-delivery", s.retryDelivery)
 	api.POST("/orders/:id/reject", s.rejectOrder)
 	api.POST("/orders/:id/rematch", s.rematchOrder)
+	api.POST("/orders/:id/lines/:line/learn", s.learnLine)
 	api.PUT("/masterdata/:kind", s.putMasterData)
 }
 

@@ -59,6 +59,7 @@ func newGateway(cfg config.Config, h *db.Handle, log *slog.Logger, workers int, 
 		Mailer:           mail,
 		Matcher: &intake.CatalogMatcher{
 			Snapshot: live.Snapshot,
+			Version:  live.Version,
 			Location: cfg.Matching.Location(),
 			Options: matching.Options{
 				Warehouse:   cfg.Matching.Warehouse,
