@@ -2,6 +2,7 @@ package masterdata_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -461,5 +462,47 @@ func TestReimportWritesOnlyChanges(t *testing.T) {
 	want := []catalog.CrossRef{{Customer: "C1", CustomerItem: "X1", SKU: "A1", Source: catalog.SourceImported}}
 	if !reflect.DeepEqual(d.CrossRefs, want) {
 		t.Errorf("crossrefs %+v, want %+v", d.CrossRefs, want)
+	}
+}
+
+// A learned code replaces what the customer's code meant; a later import of
+// the code replaces the learned one in turn.
+func TestLearnReplacesAndImportReplacesLearned(t *testing.T) {
+	ctx, pool := setup(t)
+	importCSV(t, ctx, pool, masterdata.Customers, "number,name\nC1,One\n")
+	importCSV(t, ctx, pool, masterdata.Items, "sku,description,pack_size,pack_unit\nA1,Apple,12,CT\nB1,Pear,,\n")
+	importCSV(t, ctx, pool, masterdata.CrossRefs, "customer,customer_item,sku\nC1,X-1,A1\n")
+	read := func() (sku, unit, source, by, from string) {
+		t.Helper()
+		if err := pool.QueryRow(ctx, `SELECT sku, unit, source, learned_by, learned_from FROM crossrefs WHERE customer = 'C1' AND customer_item_key = 'X1'`).
+			Scan(&sku, &unit, &source, &by, &from); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	v0, err := masterdata.Version(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := masterdata.Learn(ctx, pool, masterdata.LearnedCrossRef{Customer: "c1", CustomerItem: "x 1", SKU: "a1", Unit: "ct", By: "anna", FromOrder: "17"})
+	if err != nil || v <= v0 {
+		t.Fatalf("Learn = %d, %v (version before %d)", v, err, v0)
+	}
+	if sku, unit, source, by, from := read(); sku != "A1" || unit != "CT" || source != "learned" || by != "anna" || from != "17" {
+		t.Fatalf("learned: %s %s %s %s %s", sku, unit, source, by, from)
+	}
+	for _, bad := range []masterdata.LearnedCrossRef{
+		{Customer: "C9", CustomerItem: "X1", SKU: "A1"},
+		{Customer: "C1", CustomerItem: "X1", SKU: "Z9"},
+		{Customer: "C1", CustomerItem: "X1", SKU: "B1", Unit: "CT"},
+		{Customer: "C1", CustomerItem: " - ", SKU: "A1"},
+	} {
+		if _, err := masterdata.Learn(ctx, pool, bad); !errors.Is(err, masterdata.ErrLearn) {
+			t.Errorf("Learn(%+v) = %v, want ErrLearn", bad, err)
+		}
+	}
+	importCSV(t, ctx, pool, masterdata.CrossRefs, "customer,customer_item,sku\nC1,X-1,B1\n")
+	if sku, unit, source, by, _ := read(); sku != "B1" || unit != "" || source != "imported" || by != "" {
+		t.Fatalf("imported over the learned: %s %s %s %s", sku, unit, source, by)
 	}
 }

@@ -114,7 +114,8 @@ var specs = map[Kind]*spec{
 			{name: "customer", required: true, conv: convID, key: true},
 			{name: "customer_item", required: true, conv: convCode, keyed: true, target: "customer_item"},
 			{name: "sku", required: true, conv: convCode, keyed: true, target: "sku"},
-			{name: "unit", conv: convUnit, target: "unit"},
+			// A unit kept from before might not be a unit of a new SKU.
+			{name: "unit", conv: convUnit, target: "unit", setAlways: true},
 		},
 		into: `crossrefs AS t (customer, customer_item, customer_item_key, sku, unit, source)`,
 		source: `
@@ -228,7 +229,7 @@ func (sp *spec) mergeSQL(present []bool, empty bool) (sql string, countRow bool)
 	}
 	var sets, olds, news []string
 	for i, c := range sp.cols {
-		if present[i] && c.target != "" {
+		if (present[i] || c.setAlways) && c.target != "" {
 			sets = append(sets, c.target+" = EXCLUDED."+c.target)
 			olds = append(olds, "t."+c.target)
 			news = append(news, "EXCLUDED."+c.target)

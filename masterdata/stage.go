@@ -26,6 +26,10 @@ type column struct {
 	// target is the real-table column updated from this column, "" for
 	// none.
 	target string
+	// setAlways updates target even from a file without the column (with
+	// the empty value): for a value that belongs to the others in the row,
+	// like a cross-reference's unit to its SKU.
+	setAlways bool
 }
 
 // stageType is the type of the column in md_stage. Decimals are staged as
