@@ -55,11 +55,6 @@ func (p *Pipeline) applyToOriginal(ctx context.Context, tx pgx.Tx, c *Order) (bo
 			return false, nil
 		}
 	}
-	// Matching of this customer's orders holds the same lock, so no order
-	// of the customer is matched against the original while it changes.
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, db.LockKey("ordergate.match:"+c.PO.CustomerNumber)); err != nil {
-		return false, fmt.Errorf("intake: lock customer %s: %w", c.PO.CustomerNumber, err)
-	}
 	orig, err := originalOf(ctx, tx, c)
 	if errors.Is(err, db.ErrNotFound) {
 		c.PO.Exceptions = append(c.PO.Exceptions, matching.OrderException(matching.OriginalNotFound, 0, c.PO.PONumber, string(c.PO.Function)))
@@ -67,6 +62,13 @@ func (p *Pipeline) applyToOriginal(ctx context.Context, tx pgx.Tx, c *Order) (bo
 	}
 	if err != nil {
 		return false, err
+	}
+	// Matching of this customer's orders holds the same lock, so no order
+	// of the customer is matched against the original while it changes.
+	// It is taken after the original's row lock, in the order a match of
+	// the original takes both, so the two cannot deadlock.
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, db.LockKey("ordergate.match:"+c.PO.CustomerNumber)); err != nil {
+		return false, fmt.Errorf("intake: lock customer %s: %w", c.PO.CustomerNumber, err)
 	}
 	// An original sent to the ERP before, even if that attempt failed, may
 	// be there: a later delivery looks it up first and would take the old

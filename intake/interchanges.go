@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -63,6 +64,13 @@ func claimInterchanges(ctx context.Context, tx pgx.Tx, docID int64, orders []ord
 			SELECT document_id, digest FROM edi_interchanges
 			WHERE sender = $1 AND recipient = $2 AND control_ref = $3
 			LIMIT 1`, k.sender, k.recipient, k.ref, digest, docID).Scan(&firstDoc, &firstDigest)
+		if errors.Is(err, pgx.ErrNoRows) {
+			// Another document's transaction inserted it while this
+			// statement waited; its snapshot predates that commit, a new
+			// statement's does not.
+			err = tx.QueryRow(ctx, `SELECT document_id, digest FROM edi_interchanges
+				WHERE sender = $1 AND recipient = $2 AND control_ref = $3`, k.sender, k.recipient, k.ref).Scan(&firstDoc, &firstDigest)
+		}
 		if err != nil {
 			return r, fmt.Errorf("intake: record interchange %s from %s: %w", k.ref, k.sender, err)
 		}
