@@ -64,3 +64,39 @@ func TestResentInterchangeIsADuplicate(t *testing.T) {
 		t.Fatalf("the ERP received %d orders, want 2", n)
 	}
 }
+
+// TestCopiesOfAnInterchangeAtOnce: copies arriving together, parsed by
+// concurrent workers, still make one set of orders.
+func TestCopiesOfAnInterchangeAtOnce(t *testing.T) {
+	t.Parallel()
+	b := ediPipeline(t, nil)
+	ctx := context.Background()
+	doc := ediOrder("IC9", "PO-40", glnBuyer, "9", [3]string{gtinCoffee, "1", "14.50"})
+	var ids []int64
+	for i := range 4 {
+		resent := strings.Replace(doc, "+261125:0930+", fmt.Sprintf("+261125:09%02d+", 40+i), 1)
+		r, err := b.p.Receive(ctx, intake.Inbound{Channel: intake.ChannelFile, SourceRef: fmt.Sprint("copy ", i), Data: []byte(resent)})
+		if err != nil || r.Duplicate {
+			t.Fatalf("receive copy %d: %v (duplicate by content: %v)", i, err, r.Duplicate)
+		}
+		ids = append(ids, r.DocumentID)
+	}
+	parsed, duplicates := 0, 0
+	for _, id := range ids {
+		d, orders := waitDoc(t, b.pool, id, func(d intake.Document, _ []intake.Order) bool { return d.State != intake.DocReceived })
+		switch d.State {
+		case intake.DocParsed:
+			parsed++
+			if len(orders) != 1 {
+				t.Fatalf("document %d: %d orders", id, len(orders))
+			}
+		case intake.DocDuplicate:
+			duplicates++
+		default:
+			t.Fatalf("document %d: %s %s", id, d.State, d.Reason)
+		}
+	}
+	if parsed != 1 || duplicates != 3 {
+		t.Fatalf("%d parsed and %d duplicates, want 1 and 3", parsed, duplicates)
+	}
+}
