@@ -1,6 +1,7 @@
 package review
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -256,29 +257,26 @@ func (s *Server) listOrders(c *gin.Context) {
 
 // retryDelivery sends an order whose delivery failed to the ERP again.
 func (s *Server) retryDelivery(c *gin.Context) {
-	id, ok := idParam(c)
-	if !ok {
-		return
-	}
-	if err := s.Pipeline.RetryDelivery(c.Request.Context(), id); err != nil {
-		if errors.Is(err, db.ErrNotFound) {
-			apiError(c, http.StatusNotFound, "no order "+c.Param("id"))
-			return
-		}
-		apiError(c, http.StatusConflict, err.Error())
-		return
-	}
-	c.JSON(http.StatusAccepted, gin.H{"order_id": id, "status": intake.StateApproved})
+	s.orderAction(c, http.StatusAccepted, intake.StateApproved, s.Pipeline.RetryDelivery)
 }
 
 // rematchOrder sends an order in review through matching again, against the
 // master data as it is now.
 func (s *Server) rematchOrder(c *gin.Context) {
+	s.orderAction(c, http.StatusAccepted, intake.StateReceived, func(ctx context.Context, id int64) error {
+		return s.Pipeline.Rematch(ctx, id, 0)
+	})
+}
+
+// orderAction runs a desk action on the order the path names and answers
+// with the order's new status: 404 for an unknown order, 409 (with the
+// reason) when the action does not apply to the order as it is.
+func (s *Server) orderAction(c *gin.Context, code int, status string, act func(ctx context.Context, id int64) error) {
 	id, ok := idParam(c)
 	if !ok {
 		return
 	}
-	if err := s.Pipeline.Rematch(c.Request.Context(), id, 0); err != nil {
+	if err := act(c.Request.Context(), id); err != nil {
 		if errors.Is(err, db.ErrNotFound) {
 			apiError(c, http.StatusNotFound, "no order "+c.Param("id"))
 			return
@@ -286,7 +284,7 @@ func (s *Server) rematchOrder(c *gin.Context) {
 		apiError(c, http.StatusConflict, err.Error())
 		return
 	}
-	c.JSON(http.StatusAccepted, gin.H{"order_id": id, "status": intake.StateReceived})
+	c.JSON(code, gin.H{"order_id": id, "status": status})
 }
 
 // learnLine is the desk teaching the system: the customer's item number on
@@ -374,10 +372,6 @@ func (s *Server) internal(c *gin.Context, err error) {
 // rejectOrder closes an order in review without sending it to the ERP; the
 // sender is told why. Body: {"reason": "..."}.
 func (s *Server) rejectOrder(c *gin.Context) {
-	id, ok := idParam(c)
-	if !ok {
-		return
-	}
 	var body struct {
 		Reason string `json:"reason"`
 	}
@@ -386,13 +380,7 @@ func (s *Server) rejectOrder(c *gin.Context) {
 		apiError(c, http.StatusBadRequest, `send {"reason": "..."}: `+err.Error())
 		return
 	}
-	if err := s.Pipeline.RejectOrder(c.Request.Context(), id, body.Reason); err != nil {
-		if errors.Is(err, db.ErrNotFound) {
-			apiError(c, http.StatusNotFound, "no order "+c.Param("id"))
-			return
-		}
-		apiError(c, http.StatusConflict, err.Error())
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"order_id": id, "status": intake.StateRejected})
+	s.orderAction(c, http.StatusOK, intake.StateRejected, func(ctx context.Context, id int64) error {
+		return s.Pipeline.RejectOrder(ctx, id, body.Reason)
+	})
 }
