@@ -126,6 +126,7 @@ func (s *Server) postDocument(c *gin.Context) {
 		apiError(c, http.StatusInternalServerError, "the document could not be stored; nothing was kept, send it again")
 		return
 	}
+	setAudit(c, "document_id", r.DocumentID)
 	if r.Duplicate {
 		c.JSON(http.StatusOK, gin.H{"document_id": r.DocumentID, "duplicate": true, "duplicate_of": r.DuplicateOf})
 		return
@@ -338,6 +339,7 @@ func (s *Server) learnLine(c *gin.Context) {
 	}
 	x := masterdata.LearnedCrossRef{Customer: o.PO.CustomerNumber, CustomerItem: o.PO.Lines[i].BuyerItem,
 		SKU: body.SKU, Unit: body.Unit, By: c.GetString("api_client"), FromOrder: strconv.FormatInt(id, 10)}
+	setAudit(c, "crossref", gin.H{"customer": x.Customer, "customer_item": x.CustomerItem, "sku": body.SKU, "unit": body.Unit})
 	version, err := masterdata.Learn(c.Request.Context(), s.Pool, x)
 	if errors.Is(err, masterdata.ErrLearn) {
 		apiError(c, http.StatusUnprocessableEntity, err.Error())
@@ -380,6 +382,7 @@ func (s *Server) rejectOrder(c *gin.Context) {
 		apiError(c, http.StatusBadRequest, `send {"reason": "..."}: `+err.Error())
 		return
 	}
+	setAudit(c, "reason", body.Reason)
 	s.orderAction(c, http.StatusOK, intake.StateRejected, func(ctx context.Context, id int64) error {
 		return s.Pipeline.RejectOrder(ctx, id, body.Reason)
 	})

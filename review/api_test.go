@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ordergate/ordergate/auth"
@@ -24,6 +26,7 @@ type apiBundle struct {
 	srv  *httptest.Server
 	key  string
 	pipe *intake.Pipeline
+	pool *pgxpool.Pool
 }
 
 func setupAPI(t *testing.T, maxBytes int64) *apiBundle {
@@ -40,7 +43,7 @@ func setupAPI(t *testing.T, maxBytes int64) *apiBundle {
 	}
 	srv := httptest.NewServer((&Server{Pool: pool, Log: log, Gatherer: prometheus.NewRegistry(), Pipeline: pipe, MaxDocumentBytes: maxBytes}).Handler())
 	t.Cleanup(srv.Close)
-	return &apiBundle{srv: srv, key: key, pipe: pipe}
+	return &apiBundle{srv: srv, key: key, pipe: pipe, pool: pool}
 }
 
 func (b *apiBundle) do(t *testing.T, method, path, ctype string, body io.Reader, key string) (int, map[string]any) {
@@ -97,6 +100,7 @@ func TestAPIUploadAndReadBack(t *testing.T) {
 	if code != http.StatusOK || body["duplicate"] != true || int64(body["duplicate_of"].(float64)) != id {
 		t.Fatalf("repeat upload = %d %v", code, body)
 	}
+	dupID := int64(body["document_id"].(float64))
 	// Multipart upload.
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -108,6 +112,7 @@ func TestAPIUploadAndReadBack(t *testing.T) {
 	if code != http.StatusCreated {
 		t.Fatalf("multipart upload = %d %v", code, body)
 	}
+	multiID := int64(body["document_id"].(float64))
 
 	code, body = b.do(t, "GET", "/api/v1/documents/"+jsonID(id), "", nil, b.key)
 	if code != 200 || body["state"] != "received" || body["file_name"] != "po.edi" || body["channel"] != "api" {
@@ -134,6 +139,31 @@ func TestAPIUploadAndReadBack(t *testing.T) {
 	}
 	if code, body := b.do(t, "POST", "/api/v1/orders/999999/rematch", "", nil, b.key); code != http.StatusNotFound || body["error"] != "no order 999999" {
 		t.Fatalf("rematch of a missing order = %d %v", code, body)
+	}
+
+	// Every request that may change something is in the audit log, with
+	// who, what, on what and how it ended; reads are not.
+	rows, err := b.pool.Query(context.Background(), `SELECT actor, action, target, status, detail::text FROM audit_log ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var actor, action, target, detail string
+		var status int
+		if err := rows.Scan(&actor, &action, &target, &status, &detail); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s|%s|%s|%d|%s", actor, action, target, status, detail))
+	}
+	want := []string{
+		fmt.Sprintf(`test-client|POST /api/v1/documents||201|{"document_id": %d}`, id),
+		fmt.Sprintf(`test-client|POST /api/v1/documents||200|{"document_id": %d}`, dupID),
+		fmt.Sprintf(`test-client|POST /api/v1/documents||201|{"document_id": %d}`, multiID),
+		`test-client|POST /api/v1/orders/:id/rematch|id=999999|404|{}`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("audit log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 

@@ -43,5 +43,7 @@ func (s *Server) putMasterData(c *gin.Context) {
 		apiError(c, http.StatusBadRequest, err.Error())
 		return
 	}
+	setAudit(c, "records", res.Rows)
+	setAudit(c, "version", res.Version)
 	c.JSON(http.StatusOK, gin.H{"kind": res.Kind, "records": res.Rows, "version": res.Version})
 }

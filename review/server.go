@@ -45,7 +45,7 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/readyz", s.readyz)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.Gatherer, promhttp.HandlerOpts{})))
 
-	api := r.Group("/api/v1", s.requireAPIKey)
+	api := r.Group("/api/v1", s.requireAPIKey, s.audit)
 	api.POST("/documents", s.postDocument)
 	api.GET("/documents/:id", s.getDocument)
 	api.GET("/orders", s.listOrders)
