@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -47,8 +48,26 @@ func TestMain(m *testing.M) {
 type proc struct {
 	cmd  *exec.Cmd
 	addr chan string
-	logs *bytes.Buffer
+	logs *logBuffer
 	done chan struct{}
+}
+
+// logBuffer collects a process's log lines while tests read them.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) WriteString(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.b.WriteString(s)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 var listenRE = regexp.MustCompile(`ordergate listening"? addr=http://(\S+)`)
@@ -63,7 +82,7 @@ func start(t *testing.T, dir string, env []string, args ...string) *proc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{cmd: cmd, addr: make(chan string, 1), logs: &bytes.Buffer{}, done: make(chan struct{})}
+	p := &proc{cmd: cmd, addr: make(chan string, 1), logs: &logBuffer{}, done: make(chan struct{})}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
