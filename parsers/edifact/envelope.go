@@ -252,14 +252,7 @@ func (rd *reader) openInterchange(seg *Segment) {
 	rd.ic = &rd.ics[len(rd.ics)-1]
 	rd.icMsgs, rd.icGroups = 0, 0
 	rd.dec = newDecoder(CharsetOf(ic.SyntaxID))
-	rep := byte(0)
-	if ic.SyntaxVersion == "4" {
-		rep = '*'
-		if ic.HasUNA {
-			rep = ic.Delimiters.Repetition
-		}
-	}
-	if sc.Delimiters().Repetition != rep {
+	if rep := repetitionFor(ic); sc.Delimiters().Repetition != rep {
 		sc.SetRepetition(rep)
 		rd.ic.Delimiters = sc.Delimiters()
 	}
@@ -437,4 +430,18 @@ func (rd *reader) envelope(st MessageStatus, assoc string) (*order.Envelope, ord
 		snd = order.Sender{Kind: order.SenderEDI, ID: ic.Sender.ID, Qualifier: ic.Sender.Qualifier}
 	}
 	return env, snd
+}
+
+// repetitionFor is the repetition separator an interchange uses, known once
+// its UNB names the syntax version: the one its UNA declares (none when the
+// UNA leaves it blank), else '*' in syntax version 4 (the ISO 9735-1
+// default) and none before version 4.
+func repetitionFor(ic Interchange) byte {
+	if ic.SyntaxVersion != "4" {
+		return 0
+	}
+	if ic.HasUNA {
+		return ic.Delimiters.Repetition
+	}
+	return '*'
 }

@@ -22,8 +22,8 @@ func walkMessages(data []byte, msgType string, open func(ic Interchange, unh *Se
 				Sender: PartyID{s.Value(2, 1), s.Value(2, 2)}, Recipient: PartyID{s.Value(3, 1), s.Value(3, 2)},
 				Prepared: joinNonEmpty(s.Value(4, 1), ":", s.Value(4, 2)), ControlRef: s.Value(5, 1), Test: s.Value(11, 1) == "1"}
 			dec = newDecoder(CharsetOf(ic.SyntaxID))
-			if ic.SyntaxVersion == "4" && sc.Delimiters().Repetition == 0 {
-				sc.SetRepetition('*')
+			if rep := repetitionFor(ic); sc.Delimiters().Repetition != rep {
+				sc.SetRepetition(rep)
 				ic.Delimiters = sc.Delimiters()
 			}
 		case "UNH":
