@@ -8,9 +8,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
+	"time"
 
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/ordergate/ordergate/catalog"
 	"github.com/ordergate/ordergate/order"
 )
 
@@ -45,7 +48,17 @@ type BusinessCentral struct {
 	cfg BusinessCentralConfig
 	s   sender
 	tok *tokens
+
+	// units maps UN/ECE Rec 20 codes to the company's unit of measure
+	// codes, read from its unitsOfMeasure (internationalStandardCode).
+	unitsMu sync.Mutex
+	units   map[string]string
+	unitsAt time.Time
 }
+
+// unitsMaxAge is how long the company's units of measure are used before
+// they are read again.
+const unitsMaxAge = time.Hour
 
 // NewBusinessCentral returns the Business Central connector; cfg must be
 // valid (see Config.Validate). Empty BaseURL, TokenURL and Scope take the
@@ -123,9 +136,13 @@ func (bc *BusinessCentral) Deliver(ctx context.Context, d Delivery) (Receipt, er
 	for i := range po.Lines {
 		l := &po.Lines[i]
 		qty, unit := l.Ordered()
+		code, err := bc.unitCode(ctx, unit)
+		if err != nil {
+			return Receipt{}, err
+		}
 		so.SalesOrderLines = append(so.SalesOrderLines, bcOrderLine{
 			LineType: "Item", LineObjectNumber: l.SKU, Quantity: qty, UnitPrice: l.AgreedPrice,
-			UnitOfMeasureCode: erpUnit(bc.cfg.Units, unit),
+			UnitOfMeasureCode: code,
 		})
 	}
 	body, err := json.Marshal(so)
@@ -183,6 +200,67 @@ func (bc *BusinessCentral) Lookup(ctx context.Context, d Delivery) (Receipt, boo
 		}
 	}
 	return Receipt{}, false, nil
+}
+
+// unitCode is Business Central's code for one of our units: the configured
+// mapping (business_central.units), else the company unit of measure whose
+// internationalStandardCode is that UN/ECE Rec 20 unit (EA, C62 and H87
+// all count as PCE), else the code as it is.
+func (bc *BusinessCentral) unitCode(ctx context.Context, unit string) (string, error) {
+	if unit == "" {
+		return "", nil
+	}
+	if c, ok := mappedUnit(bc.cfg.Units, unit); ok {
+		return c, nil
+	}
+	bc.unitsMu.Lock()
+	defer bc.unitsMu.Unlock()
+	if bc.units == nil || time.Since(bc.unitsAt) > unitsMaxAge {
+		m, err := bc.readUnits(ctx)
+		if err != nil {
+			return "", err
+		}
+		bc.units, bc.unitsAt = m, time.Now()
+	}
+	if c, ok := bc.units[catalog.NormalizeUnit(unit)]; ok {
+		return c, nil
+	}
+	return unit, nil
+}
+
+// readUnits reads the company's units of measure: GET .../unitsOfMeasure.
+// See https://learn.microsoft.com/dynamics365/business-central/dev-itpro/api-reference/v2.0/resources/dynamics_unitofmeasure
+func (bc *BusinessCentral) readUnits(ctx context.Context) (map[string]string, error) {
+	u := strings.TrimSuffix(bc.salesOrdersURL(), "/salesOrders") + "/unitsOfMeasure?$select=code,internationalStandardCode"
+	r, err := bc.s.authorized(ctx, bc.tok, "units", false, func() (*http.Request, error) {
+		return newRequest(ctx, http.MethodGet, u, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !ok(r.Status) {
+		return nil, bc.error("units", r, false)
+	}
+	var list struct {
+		Value []struct {
+			Code                      string `json:"code"`
+			InternationalStandardCode string `json:"internationalStandardCode"`
+		} `json:"value"`
+	}
+	if err := json.Unmarshal(r.Body, &list); err != nil {
+		return nil, &Error{Kind: KindTransient, Connector: KindBusinessCentral, Op: "units",
+			Status: r.Status, Err: fmt.Errorf("decoding unitsOfMeasure: %w", err)}
+	}
+	m := make(map[string]string, len(list.Value))
+	for _, v := range list.Value {
+		if v.InternationalStandardCode != "" && v.Code != "" {
+			k := catalog.NormalizeUnit(v.InternationalStandardCode)
+			if _, dup := m[k]; !dup { // the first of several units with one standard code
+				m[k] = v.Code
+			}
+		}
+	}
+	return m, nil
 }
 
 func (bc *BusinessCentral) error(op string, r *response, commits bool) *Error {

@@ -3,6 +3,7 @@ package erp_test
 import (
 	"errors"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/ordergate/ordergate/erp"
@@ -141,5 +142,39 @@ func TestBusinessCentralChecksDates(t *testing.T) {
 	}
 	if d := f.Orders()[0].RequestedDeliveryDate; d != "" {
 		t.Errorf("requestedDeliveryDate = %q, want omitted", d)
+	}
+}
+
+// Without a configured mapping, our UN/ECE units go out as the company's
+// own unit codes, found by their international standard code (H87 is a
+// piece like PCE); the list is read once, not per order.
+func TestBusinessCentralMapsUnitsByStandardCode(t *testing.T) {
+	t.Parallel()
+	f := erptest.NewBusinessCentral(t, customers, items)
+	f.UnitsOfMeasure = []erptest.BCUnitOfMeasure{{Code: "PCS", InternationalStandardCode: "H87"},
+		{Code: "CARTON", InternationalStandardCode: "CT"}, {Code: "KG", InternationalStandardCode: "KGM"}}
+	f.SetItemUnits("1896-S", "PCS", "CARTON")
+	f.SetItemUnits("1900-A", "KG")
+	c := mustNew(t, erp.Config{Kind: erp.KindBusinessCentral, BusinessCentral: f.Config()})
+	po := sampleOrder()
+	if _, err := c.Deliver(t.Context(), erp.NewDelivery(1, po)); err != nil {
+		t.Fatal(err)
+	}
+	po.PONumber = "PO-4712"
+	po.Lines[0].SalesQuantity, po.Lines[0].SalesUnit = order.MustDecimal("2"), "CT"
+	if _, err := c.Deliver(t.Context(), erp.NewDelivery(2, po)); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range f.Orders() {
+		for _, l := range o.SalesOrderLines {
+			got = append(got, l.Quantity.String()+" "+l.UnitOfMeasureCode)
+		}
+	}
+	if want := "10 PCS, 2.5 KG, 2 CARTON, 2.5 KG"; strings.Join(got, ", ") != want {
+		t.Fatalf("lines sent: %s, want %s", strings.Join(got, ", "), want)
+	}
+	if n := f.UnitReads(); n != 1 {
+		t.Fatalf("units of measure read %d times, want once", n)
 	}
 }

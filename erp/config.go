@@ -90,10 +90,12 @@ type BusinessCentralConfig struct {
 	// Scope defaults to https://api.businesscentral.dynamics.com/.default.
 	Scope string `json:"scope,omitempty" yaml:"scope" toml:"scope"`
 	// Units maps our unit codes (UN/ECE Rec 20 as master data normalises
-	// them: PCE, CT, KGM, ...) to the ERP's unit codes, e.g. {PCE: PCS,
-	// CT: BOX}. Every line is sent with its unit; a code without an entry
-	// is sent as it is. An ERP that does not know the unit for the item
-	// refuses the order, which then waits in review with the ERP's message.
+	// them: PCE, CT, KGM, ...) to the company's unit of measure codes, e.g.
+	// {PCE: PCS, CT: BOX}. Every line is sent with its unit. A code without
+	// an entry goes out as the company's unit whose international standard
+	// code it is (read from unitsOfMeasure), else as it is. A unit Business
+	// Central does not know for the item makes it refuse the order, which
+	// then waits in review with its message.
 	Units map[string]string `json:"units,omitempty" yaml:"units" toml:"units"`
 }
 

@@ -95,13 +95,22 @@ type Receipt struct {
 // erpUnit returns the ERP's code for one of our unit codes: the configured
 // mapping (keys compared case-insensitively), else the code itself.
 func erpUnit(units map[string]string, code string) string {
-	if c, ok := units[code]; ok {
+	if c, ok := mappedUnit(units, code); ok {
 		return c
+	}
+	return code
+}
+
+// mappedUnit looks a unit code up in a configured mapping, keys compared
+// case-insensitively.
+func mappedUnit(units map[string]string, code string) (string, bool) {
+	if c, ok := units[code]; ok {
+		return c, true
 	}
 	for k, c := range units {
 		if strings.EqualFold(k, code) {
-			return c
+			return c, true
 		}
 	}
-	return code
+	return "", false
 }

@@ -28,8 +28,27 @@ type BusinessCentral struct {
 	ClientID     string
 	ClientSecret string
 
-	srv *httptest.Server
+	// UnitsOfMeasure is what GET .../unitsOfMeasure lists; set it before the
+	// first request. NewBusinessCentral fills in units like a new
+	// company's (PCS for EA, BOX for BX, KG for KGM, ...).
+	UnitsOfMeasure []BCUnitOfMeasure
+
+	srv       *httptest.Server
+	unitReads int
 	ledger[BCSalesOrder]
+}
+
+// BCUnitOfMeasure is a unit of measure of the company.
+type BCUnitOfMeasure struct {
+	Code                      string `json:"code"`
+	InternationalStandardCode string `json:"internationalStandardCode"`
+}
+
+// UnitReads returns how often the units of measure were read.
+func (f *BusinessCentral) UnitReads() int {
+	f.ledger.mu.Lock()
+	defer f.ledger.mu.Unlock()
+	return f.unitReads
 }
 
 // BCSalesOrder is a sales order stored by the fake.
@@ -62,6 +81,8 @@ func NewBusinessCentral(t testing.TB, customers, items []string) *BusinessCentra
 		ClientSecret: "bc-client-secret",
 	}
 	f.customers, f.items = set(customers), set(items)
+	f.UnitsOfMeasure = []BCUnitOfMeasure{{"BOX", "BX"}, {"CAN", "CA"}, {"KG", "KGM"}, {"L", "LTR"},
+		{"M", "MTR"}, {"PACK", "PK"}, {"PALLET", "PF"}, {"PCS", "EA"}, {"SET", "SET"}}
 	f.tokens = newTokenIssuer(f.ClientID, f.ClientSecret, []string{erp.DefaultBusinessCentralScope}, nil)
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", func(w http.ResponseWriter, r *http.Request) {
@@ -73,6 +94,7 @@ func NewBusinessCentral(t testing.TB, customers, items []string) *BusinessCentra
 	})
 	mux.HandleFunc("POST /v2.0/{tenant}/{env}/api/v2.0/{company}/salesOrders", f.create)
 	mux.HandleFunc("GET /v2.0/{tenant}/{env}/api/v2.0/{company}/salesOrders", f.list)
+	mux.HandleFunc("GET /v2.0/{tenant}/{env}/api/v2.0/{company}/unitsOfMeasure", f.listUnits)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	f.URL = f.srv.URL
@@ -179,6 +201,17 @@ func (f *BusinessCentral) validate(so *BCSalesOrder) (code, msg string) {
 		}
 	}
 	return "", ""
+}
+
+func (f *BusinessCentral) listUnits(w http.ResponseWriter, r *http.Request) {
+	if !f.route(w, r) {
+		return
+	}
+	f.ledger.mu.Lock()
+	f.unitReads++
+	units := f.UnitsOfMeasure
+	f.ledger.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"value": units})
 }
 
 func (f *BusinessCentral) list(w http.ResponseWriter, r *http.Request) {
