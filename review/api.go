@@ -215,16 +215,23 @@ func (s *Server) getOrder(c *gin.Context) {
 	if !ok {
 		return
 	}
+	if o, ok := s.loadOrder(c, id); ok {
+		c.JSON(http.StatusOK, toOrderJSON(&o))
+	}
+}
+
+// loadOrder reads an order, answering 404 (or 500) itself when it cannot.
+func (s *Server) loadOrder(c *gin.Context, id int64) (intake.Order, bool) {
 	o, err := intake.GetOrder(c.Request.Context(), s.Pool, id)
 	if errors.Is(err, db.ErrNotFound) {
 		apiError(c, http.StatusNotFound, "no order "+c.Param("id"))
-		return
+		return o, false
 	}
 	if err != nil {
 		s.internal(c, err)
-		return
+		return o, false
 	}
-	c.JSON(http.StatusOK, toOrderJSON(&o))
+	return o, true
 }
 
 // listOrders answers GET /orders?status=review&limit=50&before=ID, newest first.
@@ -312,13 +319,8 @@ func (s *Server) learnLine(c *gin.Context) {
 		apiError(c, http.StatusBadRequest, `send {"sku": "OUR-SKU"} (and "unit" when the customer's number means a pack)`)
 		return
 	}
-	o, err := intake.GetOrder(c.Request.Context(), s.Pool, id)
-	if errors.Is(err, db.ErrNotFound) {
-		apiError(c, http.StatusNotFound, "no order "+c.Param("id"))
-		return
-	}
-	if err != nil {
-		s.internal(c, err)
+	o, ok := s.loadOrder(c, id)
+	if !ok {
 		return
 	}
 	if o.State != intake.StateReview {
