@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"golang.org/x/oauth2/clientcredentials"
@@ -178,32 +179,48 @@ func (v *Visma) Deliver(ctx context.Context, d Delivery) (Receipt, error) {
 
 // Lookup finds the sales order by customer reference number and customer.
 func (v *Visma) Lookup(ctx context.Context, d Delivery) (Receipt, bool, error) {
-	q := url.Values{"customerRefNo": {d.Order.PONumber}, "customer": {d.Order.CustomerNumber}}
-	u := v.salesOrderURL() + "?" + q.Encode()
-	r, err := v.s.authorized(ctx, v.tok, "lookup", false, v.request(ctx, http.MethodGet, u, nil))
-	if err != nil {
-		return Receipt{}, false, err
-	}
-	if r.Status == http.StatusNotFound {
-		return Receipt{}, false, nil
-	}
-	if !ok(r.Status) {
-		return Receipt{}, false, v.error("lookup", r, false)
-	}
-	var list []vismaListed
-	if err := json.Unmarshal(r.Body, &list); err != nil {
-		return Receipt{}, false, &Error{Kind: KindTransient, Connector: KindVisma, Op: "lookup",
-			Status: r.Status, Err: fmt.Errorf("decoding sales orders: %w", err)}
-	}
-	// The filters are applied again here: the API's query filters are not
-	// guaranteed to be exact matches.
-	for _, so := range list {
-		if so.CustomerRefNo == d.Order.PONumber && so.Customer.Number == d.Order.CustomerNumber {
-			return Receipt{ID: so.OrderType + "/" + so.OrderNo, Number: so.OrderNo}, true, nil
+	// The list is paged, and the API's query filters are not guaranteed to
+	// be exact matches (a reference filter may also return PO-10 for
+	// PO-1): the filters are applied again here, page by page, until a page
+	// comes back empty. A server may return fewer than pageSize per page, so
+	// a short page does not mean the last.
+	for page := 1; page <= vismaMaxPages; page++ {
+		q := url.Values{"customerRefNo": {d.Order.PONumber}, "customer": {d.Order.CustomerNumber},
+			"pageNumber": {strconv.Itoa(page)}, "pageSize": {strconv.Itoa(vismaPageSize)}}
+		r, err := v.s.authorized(ctx, v.tok, "lookup", false, v.request(ctx, http.MethodGet, v.salesOrderURL()+"?"+q.Encode(), nil))
+		if err != nil {
+			return Receipt{}, false, err
+		}
+		if r.Status == http.StatusNotFound {
+			return Receipt{}, false, nil
+		}
+		if !ok(r.Status) {
+			return Receipt{}, false, v.error("lookup", r, false)
+		}
+		var list []vismaListed
+		if err := json.Unmarshal(r.Body, &list); err != nil {
+			return Receipt{}, false, &Error{Kind: KindTransient, Connector: KindVisma, Op: "lookup",
+				Status: r.Status, Err: fmt.Errorf("decoding sales orders: %w", err)}
+		}
+		for _, so := range list {
+			if so.CustomerRefNo == d.Order.PONumber && so.Customer.Number == d.Order.CustomerNumber {
+				return Receipt{ID: so.OrderType + "/" + so.OrderNo, Number: so.OrderNo}, true, nil
+			}
+		}
+		if len(list) == 0 {
+			return Receipt{}, false, nil
 		}
 	}
-	return Receipt{}, false, nil
+	// Not knowing is not "not there": a post now could make a second order.
+	return Receipt{}, false, &Error{Kind: KindTransient, Connector: KindVisma, Op: "lookup",
+		Err: fmt.Errorf("more than %d pages of sales orders match %s; cannot tell whether the order is there", vismaMaxPages, d.Order.PONumber)}
 }
+
+// Paging of the look-up: orders per page asked for, and the most pages read.
+const (
+	vismaPageSize = 500
+	vismaMaxPages = 50
+)
 
 func (v *Visma) error(op string, r *response, commits bool) *Error {
 	var e vismaError

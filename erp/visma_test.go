@@ -76,3 +76,33 @@ func TestVismaWrongTenant(t *testing.T) {
 		t.Fatalf("Deliver = %v, want a transient token error", err)
 	}
 }
+
+// The look-up reads every page and applies the filters again: with a
+// reference filter that also lists PO-10 for PO-1, and two orders a page,
+// the order is on the second page.
+func TestVismaLookupReadsEveryPage(t *testing.T) {
+	t.Parallel()
+	f := erptest.NewVisma(t, customers, items)
+	f.MaxPageSize, f.LooseRefFilter = 2, true
+	c := mustNew(t, erp.Config{Kind: erp.KindVisma, Visma: f.Config()})
+	var want erp.Receipt
+	for i, po := range []string{"PO-10", "PO-11", "PO-12", "PO-1"} {
+		o := sampleOrder()
+		o.PONumber = po
+		rc, err := c.Deliver(t.Context(), erp.NewDelivery(int64(i+1), o))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = rc
+	}
+	o := sampleOrder()
+	o.PONumber = "PO-1"
+	rc, found, err := c.Lookup(t.Context(), erp.NewDelivery(4, o))
+	if err != nil || !found || rc != want {
+		t.Fatalf("Lookup(PO-1) = %+v, %v, %v; want %+v", rc, found, err, want)
+	}
+	o.PONumber = "PO-2"
+	if _, found, err := c.Lookup(t.Context(), erp.NewDelivery(5, o)); err != nil || found {
+		t.Fatalf("Lookup(PO-2) = %v, %v; want not found", found, err)
+	}
+}

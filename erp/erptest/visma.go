@@ -1,10 +1,12 @@
 package erptest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -28,6 +30,12 @@ type Visma struct {
 	// TenantHeader, when set, is required on API requests with the tenant
 	// id as its value.
 	TenantHeader string
+	// MaxPageSize caps the orders a list request returns per page
+	// (pageNumber, pageSize); default 1000.
+	MaxPageSize int
+	// LooseRefFilter makes the customerRefNo filter of a list match by
+	// prefix (PO-1 also lists PO-10), as a filter that is not exact would.
+	LooseRefFilter bool
 
 	srv *httptest.Server
 	ledger[VismaSalesOrder]
@@ -204,7 +212,8 @@ func (f *Visma) list(w http.ResponseWriter, r *http.Request) {
 	}
 	out := []listed{}
 	for _, so := range f.Orders() {
-		if ref := q.Get("customerRefNo"); ref != "" && ref != so.CustomerRefNo {
+		ref := q.Get("customerRefNo")
+		if ref != "" && ref != so.CustomerRefNo && !(f.LooseRefFilter && strings.HasPrefix(so.CustomerRefNo, ref)) {
 			continue
 		}
 		if c := q.Get("customer"); c != "" && c != so.Customer {
@@ -212,5 +221,14 @@ func (f *Visma) list(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, listed{so.OrderType, so.OrderNo, so.CustomerRefNo, customer{so.Customer}, "Open"})
 	}
-	writeJSON(w, http.StatusOK, out)
+	size := cmp.Or(f.MaxPageSize, 1000)
+	if n, err := strconv.Atoi(q.Get("pageSize")); err == nil && n > 0 {
+		size = min(size, n)
+	}
+	page := 1
+	if n, err := strconv.Atoi(q.Get("pageNumber")); err == nil && n > 0 {
+		page = n
+	}
+	from := min((page-1)*size, len(out))
+	writeJSON(w, http.StatusOK, out[from:min(from+size, len(out))])
 }
