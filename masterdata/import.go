@@ -255,13 +255,14 @@ func (sp *spec) tryMerge(ctx context.Context, tx pgx.Tx, staged int64, present [
 	if err != nil {
 		return fmt.Errorf("masterdata: savepoint: %w", err)
 	}
-	var took int64
+	var took, wrote int64
 	if countRow {
-		err = save.QueryRow(ctx, sql).Scan(&took)
+		err = save.QueryRow(ctx, sql).Scan(&took, &wrote)
 	} else {
 		var tag pgconn.CommandTag
 		tag, err = save.Exec(ctx, sql)
 		took = tag.RowsAffected()
+		wrote = took
 	}
 	if err == nil && took != staged {
 		err = errRowsLeftOut
@@ -271,10 +272,15 @@ func (sp *spec) tryMerge(ctx context.Context, tx pgx.Tx, staged int64, present [
 			break
 		}
 		if i, ok := sp.byName[st.when]; ok && present[i] {
-			_, err = save.Exec(ctx, st.sql)
+			var tag pgconn.CommandTag
+			tag, err = save.Exec(ctx, st.sql)
+			wrote += tag.RowsAffected()
 		}
 	}
-	if err != nil {
+	if err != nil || wrote == 0 {
+		// Nothing written (a nightly re-import of an unchanged list): the
+		// savepoint goes, and with it the version bump and its
+		// notification, so running gateways do not rebuild for nothing.
 		_ = save.Rollback(ctx)
 		return err
 	}

@@ -439,11 +439,28 @@ func TestReimportWritesOnlyChanges(t *testing.T) {
 		return out
 	}
 	before := stamp()
-	importCSV(t, ctx, pool, masterdata.Customers, file)
+	v0, err := masterdata.Version(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := importCSV(t, ctx, pool, masterdata.Customers, file); res.Version != v0 {
+		t.Errorf("unchanged re-import moved the master-data version %d -> %d (running gateways rebuild for it)", v0, res.Version)
+	}
 	if after := stamp(); !reflect.DeepEqual(before, after) {
 		t.Errorf("unchanged re-import rewrote rows: %v -> %v", before, after)
 	}
-	importCSV(t, ctx, pool, masterdata.Customers, "number,name\nC2,Two Ltd\n")
+	// The same for items with their pack level.
+	items := "sku,description,pack_size,pack_unit,pack_gtin\nP1,Plum,12,CT,14012345000006\n"
+	v1 := importCSV(t, ctx, pool, masterdata.Items, items).Version
+	if v := importCSV(t, ctx, pool, masterdata.Items, items).Version; v != v1 {
+		t.Errorf("unchanged items re-import moved the version %d -> %d", v1, v)
+	}
+	if v := importCSV(t, ctx, pool, masterdata.Items, strings.Replace(items, ",12,", ",24,", 1)).Version; v <= v1 {
+		t.Errorf("a changed pack size did not move the version (%d -> %d)", v1, v)
+	}
+	if res := importCSV(t, ctx, pool, masterdata.Customers, "number,name\nC2,Two Ltd\n"); res.Version <= v0 {
+		t.Errorf("a change did not move the version: %d -> %d", v0, res.Version)
+	}
 	if after := stamp(); after[0] != before[0] || after[1] == before[1] {
 		t.Errorf("changing C2 rewrote %v -> %v", before, after)
 	}

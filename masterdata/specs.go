@@ -70,7 +70,9 @@ var specs = map[Kind]*spec{
 			WHERE s.pack_size IS NOT NULL
 			ON CONFLICT (sku, unit) DO UPDATE
 			SET factor = EXCLUDED.factor,
-			    gtin = CASE WHEN EXCLUDED.gtin <> '' THEN EXCLUDED.gtin ELSE t.gtin END`}},
+			    gtin = CASE WHEN EXCLUDED.gtin <> '' THEN EXCLUDED.gtin ELSE t.gtin END
+			WHERE (t.factor, t.gtin) IS DISTINCT FROM
+			      (EXCLUDED.factor, CASE WHEN EXCLUDED.gtin <> '' THEN EXCLUDED.gtin ELSE t.gtin END)`}},
 		rowCheck: checkItemRow,
 		checks:   []check{duplicates("sku", "sku_key")},
 		after: []check{unknownItem("replacement"), gtinInUse("gtin", "''", ""),
@@ -222,7 +224,7 @@ func checkPriceRow(r row) (string, string) {
 // file has, and only rows that differ (a nightly re-import of an unchanged
 // list writes nothing); its one result row counts the rows the merge took.
 // Either count falls short of the staged rows when some refer to missing
-// data.
+// data. The row also counts the rows the merge wrote (inserted or changed).
 func (sp *spec) mergeSQL(present []bool, empty bool) (sql string, countRow bool) {
 	if empty {
 		return "INSERT INTO " + sp.into + sp.source, false
@@ -253,5 +255,6 @@ const mergeTemplate = `
 	WITH src AS MATERIALIZED (%s),
 	merged AS (
 		INSERT INTO %s SELECT * FROM src
-		ON CONFLICT %s %s)
-	SELECT count(*) FROM src`
+		ON CONFLICT %s %s
+		RETURNING 1)
+	SELECT (SELECT count(*) FROM src), (SELECT count(*) FROM merged)`
