@@ -10,9 +10,10 @@ import (
 // map costs two to three cache misses per look-up (the group's control
 // word, the slot, and for string keys the key's bytes elsewhere in the
 // heap); these tables keep the key inside the slot, so a look-up usually
-// costs one miss, and the slots of many look-ups can be loaded ahead of time
-// in one tight loop so that their misses overlap (LookupLines). The tables are built once and never
-// change; they hold no pointers, so the garbage collector skips them.
+// costs one miss, and the slots of many look-ups can be loaded ahead of
+// time in one tight loop so that their misses overlap (LookupLines). The
+// tables are built once and never change; their slots hold no pointers, so
+// the garbage collector skips them.
 
 // slotsFor returns a power-of-two table size for n keys, at a load between
 // 3/8 and 3/4 (linear probing stays short there).
@@ -54,10 +55,10 @@ func (x *codeIndex) hash(ns int32, key []byte) uint64 {
 	return h ^ h>>29
 }
 
-func longKey(ns int32, key []byte) []byte {
-	k := make([]byte, 0, 4+len(key))
-	k = append(k, byte(ns>>24), byte(ns>>16), byte(ns>>8), byte(ns))
-	return append(k, key...)
+// appendLongKey appends the key of codeIndex.long: namespace, then code.
+func appendLongKey(dst []byte, ns int32, key []byte) []byte {
+	dst = append(dst, byte(ns>>24), byte(ns>>16), byte(ns>>8), byte(ns))
+	return append(dst, key...)
 }
 
 // put files val under (ns, key) unless the key is there already; it
@@ -67,7 +68,7 @@ func (x *codeIndex) put(ns int32, key []byte, val int32) (int32, bool) {
 		if x.long == nil {
 			x.long = make(map[string]int32)
 		}
-		k := string(longKey(ns, key))
+		k := string(appendLongKey(nil, ns, key))
 		if prev, dup := x.long[k]; dup {
 			return prev, false
 		}
@@ -100,8 +101,7 @@ func (x *codeIndex) get(ns int32, key []byte) (int32, bool) {
 			return 0, false
 		}
 		var buf [4 + 64]byte
-		k := append(buf[:0], byte(ns>>24), byte(ns>>16), byte(ns>>8), byte(ns))
-		v, ok := x.long[string(append(k, key...))]
+		v, ok := x.long[string(appendLongKey(buf[:0], ns, key))]
 		return v, ok
 	}
 	return x.probe(x.hash(ns, key), ns, key)

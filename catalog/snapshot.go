@@ -435,9 +435,8 @@ func (s *Snapshot) PriorOrders(c CustomerID, poNumber string) []PriorOrder {
 }
 
 // Prefetch touches the data matching reads for each item (its hot data,
-// its first price and sales unit) in tight loops,
-// so that the memory fetches of many items overlap instead of each line
-// waiting for its own. It changes nothing; it is an optimisation for callers
+// its first price and sales unit) in tight loops, so that the memory fetches
+// of many items overlap instead of each line waiting for its own. It changes nothing; it is an optimisation for callers
 // that resolve a batch of items before checking them. NoItem entries are
 // skipped. The result is derived from the loads only so that the compiler
 // keeps them; ignore it.

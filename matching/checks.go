@@ -70,16 +70,17 @@ func (m *run) checkDate(lineNo int, d order.Date) {
 func (m *run) checkItem(l *order.Line, lr *LineResult) {
 	switch m.snap.ItemStatus(lr.Item) {
 	case catalog.ItemBlocked:
-		m.add(newException(ItemBlocked, l.LineNo, lr.SKU, "", "", m.replacement(m.snap.Item(lr.Item))))
+		m.add(newException(ItemBlocked, l.LineNo, lr.SKU, "", "", m.replacement(lr.Item)))
 	case catalog.ItemDiscontinued:
-		m.add(newException(ItemDiscontinued, l.LineNo, lr.SKU, "", "", m.replacement(m.snap.Item(lr.Item))))
+		m.add(newException(ItemDiscontinued, l.LineNo, lr.SKU, "", "", m.replacement(lr.Item)))
 	}
 	if m.res.Customer >= 0 && !m.snap.MayBuy(m.res.Customer, lr.Item) {
 		m.add(newException(NotInAssortment, l.LineNo, lr.SKU, "", "", nil))
 	}
 }
 
-func (m *run) replacement(it *catalog.Item) []Suggestion {
+func (m *run) replacement(id catalog.ItemID) []Suggestion {
+	it := m.snap.Item(id)
 	if it.Replacement == "" {
 		return nil
 	}

@@ -151,8 +151,16 @@ var messages = map[Code]message{
 // it, for the steps after matching that find what matching could not see
 // (the pipeline applying a change to its original order).
 func OrderException(code Code, lineNo int, got, expected string) order.Exception {
-	e := newException(code, lineNo, "", got, expected, nil)
-	return order.Exception{Code: string(e.Code), LineNo: e.LineNo, Message: e.Message, Got: e.Got, Expected: e.Expected}
+	return newException(code, lineNo, "", got, expected, nil).stored()
+}
+
+// stored is the exception as orders store it.
+func (e Exception) stored() order.Exception {
+	x := order.Exception{Code: string(e.Code), LineNo: e.LineNo, Message: e.Message, SKU: e.SKU, Got: e.Got, Expected: e.Expected}
+	for _, s := range e.Suggestions {
+		x.Suggestions = append(x.Suggestions, order.Suggestion(s))
+	}
+	return x
 }
 
 // newException builds an exception and renders its message.

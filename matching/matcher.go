@@ -261,11 +261,7 @@ func Apply(po *order.PurchaseOrder, r *Result) {
 	po.Status = string(r.Status)
 	po.Exceptions = make([]order.Exception, len(r.Exceptions))
 	for i, e := range r.Exceptions {
-		x := order.Exception{Code: string(e.Code), LineNo: e.LineNo, Message: e.Message, SKU: e.SKU, Got: e.Got, Expected: e.Expected}
-		for _, s := range e.Suggestions {
-			x.Suggestions = append(x.Suggestions, order.Suggestion(s))
-		}
-		po.Exceptions[i] = x
+		po.Exceptions[i] = e.stored()
 	}
 	for i := range po.Lines {
 		if i >= len(r.Lines) {
