@@ -45,9 +45,10 @@ import (
 // externalDocumentNumber and customerNumber, which the delivery job does
 // before posting an order again.
 type BusinessCentral struct {
-	cfg BusinessCentralConfig
-	s   sender
-	tok *tokens
+	cfg     BusinessCentralConfig
+	unitMap unitMap // cfg.Units
+	s       sender
+	tok     *tokens
 
 	// units maps UN/ECE Rec 20 codes to the company's unit of measure
 	// codes, read from its unitsOfMeasure (internationalStandardCode).
@@ -82,7 +83,7 @@ func NewBusinessCentral(cfg BusinessCentralConfig, client *http.Client, logger *
 		TokenURL:     cfg.TokenURL,
 		Scopes:       []string{cfg.Scope},
 	}
-	return &BusinessCentral{cfg: cfg, s: s, tok: newTokens(KindBusinessCentral, cc, s.client)}
+	return &BusinessCentral{cfg: cfg, unitMap: newUnitMap(cfg.Units), s: s, tok: newTokens(KindBusinessCentral, cc, s.client)}
 }
 
 // Name returns "businesscentral".
@@ -210,7 +211,7 @@ func (bc *BusinessCentral) unitCode(ctx context.Context, unit string) (string, e
 	if unit == "" {
 		return "", nil
 	}
-	if c, ok := mappedUnit(bc.cfg.Units, unit); ok {
+	if c, ok := bc.unitMap.lookup(unit); ok {
 		return c, nil
 	}
 	bc.unitsMu.Lock()

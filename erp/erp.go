@@ -92,25 +92,29 @@ type Receipt struct {
 	Number string `json:"number,omitempty"`
 }
 
-// erpUnit returns the ERP's code for one of our unit codes: the configured
-// mapping (keys compared case-insensitively), else the code itself.
-func erpUnit(units map[string]string, code string) string {
-	if c, ok := mappedUnit(units, code); ok {
+// unitMap is a configured mapping of our unit codes to the ERP's, with its
+// keys upper-cased once (the file may write "kgm").
+type unitMap map[string]string
+
+func newUnitMap(m map[string]string) unitMap {
+	out := make(unitMap, len(m))
+	for k, v := range m {
+		out[strings.ToUpper(strings.TrimSpace(k))] = strings.TrimSpace(v)
+	}
+	return out
+}
+
+// lookup returns the ERP's code for one of our unit codes, if mapped.
+func (u unitMap) lookup(code string) (string, bool) {
+	c, ok := u[strings.ToUpper(code)]
+	return c, ok
+}
+
+// code returns the ERP's code for one of our unit codes: the mapped one,
+// else the code itself.
+func (u unitMap) code(code string) string {
+	if c, ok := u.lookup(code); ok {
 		return c
 	}
 	return code
-}
-
-// mappedUnit looks a unit code up in a configured mapping, keys compared
-// case-insensitively.
-func mappedUnit(units map[string]string, code string) (string, bool) {
-	if c, ok := units[code]; ok {
-		return c, true
-	}
-	for k, c := range units {
-		if strings.EqualFold(k, code) {
-			return c, true
-		}
-	}
-	return "", false
 }

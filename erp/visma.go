@@ -41,9 +41,10 @@ import (
 // Lookup searches by customer reference number (our PO number) and customer:
 // GET {base}/controller/api/v1/salesorder?customerRefNo=PO&customer=C.
 type Visma struct {
-	cfg VismaConfig
-	s   sender
-	tok *tokens
+	cfg     VismaConfig
+	unitMap unitMap // cfg.Units
+	s       sender
+	tok     *tokens
 }
 
 // NewVisma returns the Visma.net connector; cfg must be valid (see
@@ -71,7 +72,7 @@ func NewVisma(cfg VismaConfig, client *http.Client, logger *slog.Logger) *Visma 
 		Scopes:         strings.Fields(cfg.Scope),
 		EndpointParams: url.Values{"tenant_id": {cfg.TenantID}},
 	}
-	return &Visma{cfg: cfg, s: s, tok: newTokens(KindVisma, cc, s.client)}
+	return &Visma{cfg: cfg, unitMap: newUnitMap(cfg.Units), s: s, tok: newTokens(KindVisma, cc, s.client)}
 }
 
 // Name returns "visma".
@@ -151,7 +152,7 @@ func (v *Visma) Deliver(ctx context.Context, d Delivery) (Receipt, error) {
 		qty, unit := l.Ordered()
 		vl := vismaLine{Operation: "Insert", InventoryNumber: dto[string]{l.SKU}, Quantity: dto[order.Decimal]{qty}}
 		if unit != "" {
-			vl.UOM = &dto[string]{erpUnit(v.cfg.Units, unit)}
+			vl.UOM = &dto[string]{v.unitMap.code(unit)}
 		}
 		if l.AgreedPrice != nil {
 			vl.UnitPrice = &dto[order.Decimal]{*l.AgreedPrice}
