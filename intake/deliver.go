@@ -237,6 +237,19 @@ func (p *Pipeline) RetryDelivery(ctx context.Context, id int64) error {
 	})
 }
 
+// orderInReview locks an order for a desk action that only applies to an
+// order waiting in review; done says what the action does, for the error.
+func orderInReview(ctx context.Context, tx pgx.Tx, id int64, done string) (Order, error) {
+	o, err := getOrderForUpdate(ctx, tx, id)
+	if err != nil {
+		return Order{}, err
+	}
+	if o.State != StateReview {
+		return Order{}, fmt.Errorf("intake: order %d is %s; only an order in review can be %s", id, o.State, done)
+	}
+	return o, nil
+}
+
 // Rematch is the desk's "match again": an order waiting in review goes back
 // through matching against the master data as it is now (after the desk
 // added a missing price or cross-reference, or the original of a change
@@ -247,12 +260,9 @@ func (p *Pipeline) RetryDelivery(ctx context.Context, id int64) error {
 // waits until the catalog has it.
 func (p *Pipeline) Rematch(ctx context.Context, id, minVersion int64) error {
 	return pgx.BeginFunc(ctx, p.opts.Pool, func(tx pgx.Tx) error {
-		o, err := getOrderForUpdate(ctx, tx, id)
+		o, err := orderInReview(ctx, tx, id, "matched again")
 		if err != nil {
 			return err
-		}
-		if o.State != StateReview {
-			return fmt.Errorf("intake: order %d is %s; only an order in review can be matched again", id, o.State)
 		}
 		if max := p.opts.MaxLines; max > 0 && len(o.PO.Lines) > max {
 			return fmt.Errorf("intake: order %d has %d lines; the limit for matching is %d (limits.max_lines)", id, len(o.PO.Lines), max)
@@ -279,12 +289,9 @@ func (p *Pipeline) RejectOrder(ctx context.Context, id int64, reason string) err
 		return errors.New("intake: say why the order is rejected; the sender is told")
 	}
 	return pgx.BeginFunc(ctx, p.opts.Pool, func(tx pgx.Tx) error {
-		o, err := getOrderForUpdate(ctx, tx, id)
+		o, err := orderInReview(ctx, tx, id, "rejected")
 		if err != nil {
 			return err
-		}
-		if o.State != StateReview {
-			return fmt.Errorf("intake: order %d is %s; only an order in review can be rejected", id, o.State)
 		}
 		o.State, o.ReviewReason = StateRejected, "rejected: "+reason
 		if err := saveOrder(ctx, tx, &o); err != nil {
