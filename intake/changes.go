@@ -131,8 +131,7 @@ func originalOf(ctx context.Context, tx pgx.Tx, c *Order) (Order, error) {
 		ORDER BY id DESC LIMIT 1 FOR UPDATE`, c.PO.CustomerNumber, numbers, c.ID))
 }
 
-// replacementLines are the lines of a replacement, as an original's: without
-// line actions and matching results.
+// replacementLines are the lines of a replacement, as an original's.
 func replacementLines(lines []order.Line) []order.Line {
 	out := make([]order.Line, 0, len(lines))
 	for _, l := range lines {
@@ -144,18 +143,20 @@ func replacementLines(lines []order.Line) []order.Line {
 	return out
 }
 
+// asOriginalLine is a line of a change as a line of the original: without
+// its line action, and without sources, which point into the change's
+// document, not the original's. Matching results are reset when the
+// original is matched again (matching.Apply).
 func asOriginalLine(l order.Line) order.Line {
-	l.Action = ""
-	l.SKU, l.AgreedPrice, l.ResolvedBy = "", nil, ""
-	l.SalesQuantity, l.SalesUnit, l.BaseQuantity = order.Decimal{}, "", order.Decimal{}
+	l.Action, l.Sources = "", nil
 	return l
 }
 
 // mergeLines applies the lines of a change to the original's, by line
 // number. A changed line keeps the original's item numbers and description
 // where the change leaves them out; where it names them, it replaces them.
-// Its sources point into the original's document, so a changed or added line
-// carries none. Problems are exceptions of the change, one per line.
+// A changed or added line carries no sources (asOriginalLine). Problems are
+// exceptions of the change, one per line.
 func mergeLines(orig *Order, changes []order.Line) ([]order.Line, []order.Exception) {
 	lines := slices.Clone(orig.PO.Lines)
 	index := func(no int) int {
@@ -182,9 +183,7 @@ func mergeLines(orig *Order, changes []order.Line) ([]order.Line, []order.Except
 				problem(ch.LineNo, "added", "already has a")
 				continue
 			}
-			l := asOriginalLine(ch)
-			l.Sources = nil
-			lines = append(lines, l)
+			lines = append(lines, asOriginalLine(ch))
 		case order.LineDelete:
 			if i < 0 {
 				problem(ch.LineNo, "deleted", "has no")
@@ -224,6 +223,5 @@ func changedLine(o, ch order.Line) order.Line {
 		o.Notes = ch.Notes
 	}
 	o.LineAmount = ch.LineAmount
-	o.Sources = nil
 	return asOriginalLine(o)
 }
