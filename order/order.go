@@ -101,26 +101,39 @@ type Amount struct {
 
 // PurchaseOrder is the canonical order every parser produces.
 type PurchaseOrder struct {
-	Format         string      `json:"format"` // edifact, email, xlsx, csv, text
-	PONumber       string      `json:"po_number"`
-	Function       Function    `json:"function"`
-	OrderDate      Date        `json:"order_date,omitzero"`
-	DeliveryDate   Date        `json:"delivery_date,omitzero"`
-	Currency       string      `json:"currency,omitempty"`
-	CustomerNumber string      `json:"customer_number,omitempty"`
-	Sender         Sender      `json:"sender"`
-	Buyer          *Party      `json:"buyer,omitempty"`
-	ShipTo         *Party      `json:"ship_to,omitempty"`
-	Invoicee       *Party      `json:"invoicee,omitempty"`
-	Supplier       *Party      `json:"supplier,omitempty"`
-	References     []Reference `json:"references,omitempty"`
-	Notes          []string    `json:"notes,omitempty"`
-	Amounts        []Amount    `json:"amounts,omitempty"`
-	Lines          []Line      `json:"lines"`
+	Format       string   `json:"format"` // edifact, email, xlsx, csv, text
+	PONumber     string   `json:"po_number"`
+	Function     Function `json:"function"`
+	OrderDate    Date     `json:"order_date,omitzero"`
+	DeliveryDate Date     `json:"delivery_date,omitzero"`
+	// DeliveryEarliest and DeliveryLatest bound the delivery window the
+	// buyer asks for (EDIFACT DTM 64 and 63, or the ends of a period such
+	// as DTM 2 with format 718); DeliveryPromised is the date delivery was
+	// promised for (DTM 69). DeliveryDate is the requested date (DTM 2),
+	// else the earliest, else the latest.
+	DeliveryEarliest Date        `json:"delivery_earliest,omitzero"`
+	DeliveryLatest   Date        `json:"delivery_latest,omitzero"`
+	DeliveryPromised Date        `json:"delivery_promised,omitzero"`
+	Currency         string      `json:"currency,omitempty"`
+	CustomerNumber   string      `json:"customer_number,omitempty"`
+	Sender           Sender      `json:"sender"`
+	Buyer            *Party      `json:"buyer,omitempty"`
+	ShipTo           *Party      `json:"ship_to,omitempty"`
+	Invoicee         *Party      `json:"invoicee,omitempty"`
+	Supplier         *Party      `json:"supplier,omitempty"`
+	References       []Reference `json:"references,omitempty"`
+	Notes            []string    `json:"notes,omitempty"`
+	Amounts          []Amount    `json:"amounts,omitempty"`
+	Lines            []Line      `json:"lines"`
 	// LineCount is the number of lines the sender declared (EDIFACT CNT+2),
 	// zero when not declared.
 	LineCount int       `json:"line_count,omitempty"`
 	Envelope  *Envelope `json:"edi,omitempty"`
+	// Warnings are what the parser read around in this order and a person
+	// should look at: a second ordered quantity on a line, a date in a
+	// format it does not know, a GLN with a wrong check digit, a segment
+	// out of place. Matching sends an order with warnings to review.
+	Warnings []string `json:"warnings,omitempty"`
 
 	// SourceFile names the attachment or file inside the document the order
 	// was read from (a mail's attachment), when not the document itself.
@@ -152,25 +165,37 @@ const (
 
 // Line is one order line.
 type Line struct {
-	LineNo       int      `json:"line_no"`
-	BuyerItem    string   `json:"buyer_item,omitempty"`
-	SupplierItem string   `json:"supplier_item,omitempty"`
-	GTIN         string   `json:"gtin,omitempty"`
-	Description  string   `json:"description,omitempty"`
-	Quantity     Decimal  `json:"quantity"`
-	Unit         string   `json:"unit,omitempty"` // UN/ECE Rec 20 code where known (PCE, KGM, ...)
-	UnitPrice    *Decimal `json:"unit_price,omitempty"`
+	LineNo       int    `json:"line_no"`
+	BuyerItem    string `json:"buyer_item,omitempty"`
+	SupplierItem string `json:"supplier_item,omitempty"`
+	GTIN         string `json:"gtin,omitempty"`
+	// Identifiers are every item identification the line was sent with, in
+	// order, with its type (BuyerItem, SupplierItem and GTIN hold the first
+	// of their kinds). See ItemID.
+	Identifiers []ItemID `json:"identifiers,omitempty"`
+	Description string   `json:"description,omitempty"`
+	Quantity    Decimal  `json:"quantity"`
+	Unit        string   `json:"unit,omitempty"` // UN/ECE Rec 20 code where known (PCE, KGM, ...)
+	UnitPrice   *Decimal `json:"unit_price,omitempty"`
 	// PriceBasis is the quantity the unit price refers to (EDIFACT PRI 5284),
 	// e.g. a price per 100 pieces. Nil means 1.
-	PriceBasis   *Decimal    `json:"price_basis,omitempty"`
-	GrossPrice   *Decimal    `json:"gross_price,omitempty"`
-	LineAmount   *Decimal    `json:"line_amount,omitempty"`
-	DeliveryDate Date        `json:"delivery_date,omitzero"`
-	Action       LineAction  `json:"action,omitempty"`
-	References   []Reference `json:"references,omitempty"`
-	Location     string      `json:"location,omitempty"`
-	Notes        []string    `json:"notes,omitempty"`
-	Sources      Sources     `json:"sources,omitempty"`
+	PriceBasis   *Decimal `json:"price_basis,omitempty"`
+	GrossPrice   *Decimal `json:"gross_price,omitempty"`
+	LineAmount   *Decimal `json:"line_amount,omitempty"`
+	DeliveryDate Date     `json:"delivery_date,omitzero"`
+	// The line's delivery window and promised date, as on the order.
+	DeliveryEarliest Date `json:"delivery_earliest,omitzero"`
+	DeliveryLatest   Date `json:"delivery_latest,omitzero"`
+	DeliveryPromised Date `json:"delivery_promised,omitzero"`
+	// Deliveries split the line over several places or dates (EDIFACT
+	// ORDERS segment group 33 under LIN: LOC, QTY, DTM); empty when the
+	// whole quantity goes to the order's (or Location's) place.
+	Deliveries []Delivery  `json:"deliveries,omitempty"`
+	Action     LineAction  `json:"action,omitempty"`
+	References []Reference `json:"references,omitempty"`
+	Location   string      `json:"location,omitempty"`
+	Notes      []string    `json:"notes,omitempty"`
+	Sources    Sources     `json:"sources,omitempty"`
 
 	// Set by matching.
 	SKU string `json:"sku,omitempty"`
@@ -182,6 +207,14 @@ type Line struct {
 	BaseQuantity  Decimal  `json:"base_quantity,omitzero"`
 	AgreedPrice   *Decimal `json:"agreed_price,omitempty"`
 	ResolvedBy    string   `json:"resolved_by,omitempty"`
+}
+
+// Delivery is one part of a split delivery: a quantity of the line for a
+// place (a GLN or the buyer's location code) on a date.
+type Delivery struct {
+	Location string  `json:"location,omitempty"`
+	Quantity Decimal `json:"quantity"`
+	Date     Date    `json:"date,omitzero"`
 }
 
 // Ordered returns the quantity and unit to deliver: the matched sales
