@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ordergate/ordergate/order"
 	"github.com/ordergate/ordergate/parsers"
 )
 
@@ -35,7 +36,8 @@ func messageBlock(ref int, lines int) []byte {
 	seg("NAD+DP+5412345000020::9")
 	seg("CUX+2:EUR:9")
 	for i := 1; i <= lines; i++ {
-		seg("LIN+%d++54123456%05d:EN", i, i%100000)
+		gtin := fmt.Sprintf("5412345%05d", i%100000)
+		seg("LIN+%d++%s%c:EN", i, gtin, '0'+order.CheckDigit(gtin))
 		seg("PIA+1+ART-%d:IN", i)
 		if i%10 == 0 {
 			seg("IMD+F++:::Widget size ?+%d blue", i)

@@ -14,8 +14,8 @@ const DefaultORDERSVersion = "D:96A:UN:EAN008"
 // WriteORDERS writes matched orders as one interchange of ORDERS messages,
 // for an ERP that imports EDIFACT files: our SKU (PIA+5 SA), the matched
 // quantity and unit, the agreed price (PRI+AAA) and the buyer's own
-// numbers. See UN/EDIFACT D.96A ORDERS: BGM, DTM, RFF, NAD, CUX, LIN, PIA,
-// IMD, QTY, DTM, PRI, UNS, CNT.
+// numbers, and the parts of split deliveries. See UN/EDIFACT D.96A ORDERS:
+// BGM, DTM, RFF, NAD, CUX, LIN, PIA, IMD, QTY, DTM, PRI, LOC, UNS, CNT.
 func WriteORDERS(w io.Writer, out Outbound, orders ...order.PurchaseOrder) error {
 	wr := NewWriter(w, out)
 	mark := wr.Decimal()
@@ -88,6 +88,20 @@ func WriteORDERS(w io.Writer, out Outbound, orders ...order.PurchaseOrder) error
 			if price != nil {
 				wr.Segment("PRI", []string{"AAA", price.Text(mark)})
 			}
+			// Segment group 33: the parts of a split delivery, each a place
+			// (LOC 7, a GLN when 13 digits), its quantity (QTY 11, split
+			// quantity, in the unit of QTY 21) and its date.
+			for _, d := range l.Deliveries {
+				place := []string{d.Location}
+				if len(d.Location) == 13 && isDigitString(d.Location) {
+					place = []string{d.Location, "", "9"}
+				}
+				wr.Segment("LOC", []string{"7"}, place)
+				wr.Segment("QTY", []string{"11", inUnit(d.Quantity, l, qty).Text(mark), unit})
+				if !d.Date.IsZero() {
+					wr.Segment("DTM", dtm102("2", d.Date))
+				}
+			}
 		}
 		wr.Segment("UNS", []string{"S"})
 		wr.Segment("CNT", []string{"2", strconv.Itoa(len(o.Lines))})
@@ -111,4 +125,18 @@ func splitName(s string) []string {
 		s = s[n:]
 	}
 	return out
+}
+
+func isDigitString(s string) bool { return isDigits(s) }
+
+// inUnit converts a part of line l, sent in the line's unit, into the unit
+// the line is written in: qty is the line's quantity in that unit.
+func inUnit(part order.Decimal, l order.Line, qty order.Decimal) order.Decimal {
+	if l.Quantity.IsZero() || qty.Cmp(l.Quantity) == 0 {
+		return part
+	}
+	if v, ok := part.Mul(qty).Div(l.Quantity); ok {
+		return v
+	}
+	return part
 }

@@ -199,11 +199,11 @@ func ParseORDRSP(data []byte) ([]OrderResponse, error) {
 			return d, nil
 		}
 		date := func() (order.Date, error) {
-			d, err := parseDTM(s.Value(1, 2), s.Value(1, 3))
+			p, err := parseDTM(s.Value(1, 2), s.Value(1, 3))
 			if err != nil {
-				return d, &Error{Segment: "DTM", Index: idx, Element: 1, Component: 2, Code: CodeInvalidValue, Msg: err.Error()}
+				return order.Date{}, &Error{Segment: "DTM", Index: idx, Element: 1, Component: 2, Code: CodeInvalidValue, Msg: err.Error()}
 			}
-			return d, nil
+			return p.from, nil
 		}
 		l := line()
 		switch s.Tag {

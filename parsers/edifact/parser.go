@@ -25,7 +25,13 @@ func (p *Parser) Name() string { return "edifact" }
 
 // Sniff reports whether head starts, after an optional UTF-8 byte order mark
 // and white space, with a service string advice (UNA) or an interchange
-// header (UNB followed by a separator). See ISO 9735-1 section 9.
+// header (UNB followed by a separator); see ISO 9735-1 section 9. It also
+// claims what is EDIFACT but broken at the start, so that Parse can say
+// what is wrong instead of "unsupported format": messages without UNB
+// (read), a header with a damaged tag before a syntax identifier
+// ("FNB+UNOB:1+..."), and an interchange that starts at a later line of
+// head (refused with where it starts). A parser of formats that may carry
+// an interchange inside (mail) must come before this one in the registry.
 func (p *Parser) Sniff(head []byte, contentType string) bool {
 	head = bytes.TrimPrefix(head, []byte{0xEF, 0xBB, 0xBF})
 	head = bytes.TrimLeft(head, " \t\r\n")
@@ -39,7 +45,7 @@ func (p *Parser) Sniff(head []byte, contentType string) bool {
 	case "UNB":
 		return !isAlnum(head[3]) && (head[3] > ' ' || head[3] == 0x1D)
 	}
-	return false
+	return bareMessage(head) || damagedHeader(head) || findInterchange(head) > 0
 }
 
 // Parse reads every interchange of doc and returns one order per ORDERS or

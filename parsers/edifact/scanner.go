@@ -142,8 +142,12 @@ type Scanner struct {
 	seg    Segment
 	count  int
 	first  bool
+	bare   bool   // the file starts with UNH: messages without an interchange
 	slow   []byte // unescaped copy of the current segment, when needed
 	marks  []mark
+	lines  int   // line breaks before base (what fill discarded)
+	lineAt int64 // the offset of the last Line call, and its line
+	lineNo int
 
 	// MaxSegment bounds the length of one segment (default 1 MiB); a
 	// longer segment is an error, which keeps memory bounded on bad input.
@@ -211,6 +215,25 @@ func (s *Scanner) setDelims(d Delimiters) {
 	s.cls[d.Segment] = 0
 }
 
+var newline = []byte{'\n'}
+
+// Line returns the 1-based line of the byte at offset off of the stream, or
+// 0 when the stream has moved past it. It is for error messages: a file's
+// segments need not be on lines of their own.
+func (s *Scanner) Line(off int64) int {
+	if off < s.base || off > s.base+int64(s.end) {
+		return 0
+	}
+	rel := int(off - s.base)
+	from, n := 0, s.lines+1
+	if s.lineNo > 0 && s.lineAt <= off {
+		from, n = int(s.lineAt-s.base), s.lineNo
+	}
+	n += bytes.Count(s.buf[from:rel], newline)
+	s.lineAt, s.lineNo = off, n
+	return n
+}
+
 // Segment returns the segment read by the last successful Scan.
 func (s *Scanner) Segment() *Segment { return &s.seg }
 
@@ -223,6 +246,8 @@ func (s *Scanner) fill() bool {
 		return false
 	}
 	if s.pos > 0 {
+		s.lines += bytes.Count(s.buf[:s.pos], newline)
+		s.lineAt, s.lineNo = 0, 0
 		n := copy(s.buf, s.buf[s.pos:s.end])
 		s.base += int64(s.pos)
 		s.end, s.pos = n, 0
@@ -287,9 +312,15 @@ func (s *Scanner) Scan() bool {
 	head := s.buf[s.pos:s.end]
 	if s.first {
 		s.first = false
-		if len(head) < 3 || head[0] != 'U' || head[1] != 'N' || (head[2] != 'A' && head[2] != 'B') {
-			s.err = &Error{Pos: 1, Code: CodeMissing, Msg: "the file does not start with an interchange; expected UNA or UNB, found " + describeHead(head)}
-			return false
+		if !(len(head) >= 3 && head[0] == 'U' && head[1] == 'N' && (head[2] == 'A' || head[2] == 'B')) {
+			// What it is instead is told by more than nine bytes.
+			for s.end-s.pos < 4096 && s.fill() {
+			}
+			if head = s.buf[s.pos:s.end]; !bareMessage(head) {
+				s.err = startError(head, s.base+int64(s.pos), s.Line)
+				return false
+			}
+			s.bare = true // read as if UNB were there; the reader says so
 		}
 	}
 	if len(head) >= 3 && head[0] == 'U' && head[1] == 'N' && head[2] == 'A' && (len(head) < 4 || !isAlnum(head[3])) {
@@ -306,12 +337,18 @@ func (s *Scanner) Scan() bool {
 		return true
 	}
 	if len(head) >= 4 && head[0] == 'U' && head[1] == 'N' && head[2] == 'B' && !s.una {
-		switch head[3] {
-		case s.delims.Element:
-		case '+':
+		switch c := head[3]; {
+		case c == s.delims.Element:
+		case c == '+':
 			s.setDelims(DefaultDelimiters)
-		case 0x1D:
+		case c == 0x1D:
 			s.setDelims(LevelBDelimiters)
+		case c > ' ' && c < 0x7F && !isAlnum(c) && len(head) > 5 && isSyntaxID(head[4:]):
+			off := s.base + int64(s.pos)
+			s.err = &Error{Segment: "UNB", Pos: s.count + 1, Code: CodeInvalidServiceChar, Msg: fmt.Sprintf(
+				"UNB is followed by %q, not the data element separator '+' (at byte %d, line %d), and no UNA service string advice names %q: the file uses service characters of its own without declaring them; expected UNA before UNB",
+				c, off, s.Line(off), c)}
+			return false
 		}
 	}
 	// Find the unescaped segment terminator.
@@ -341,10 +378,19 @@ func (s *Scanner) Scan() bool {
 			}
 			raw := s.buf[s.pos:s.end]
 			if s.end-s.pos >= s.MaxSegment {
+				if msg, ok := noTerminator(raw, s.delims.Segment, s.base+int64(s.pos), s.Line); ok {
+					s.err = &Error{Segment: tagOf(raw), Pos: s.count + 1, Code: CodeMissing, Msg: msg}
+					return false
+				}
 				s.err = &Error{Segment: tagOf(raw), Pos: s.count + 1, Code: CodeTooLong, Msg: fmt.Sprintf("segment is longer than %d bytes without a segment terminator %q", s.MaxSegment, s.delims.Segment), wrapped: ErrSegmentTooLong}
 				return false
 			}
-			s.err = &Error{Segment: tagOf(raw), Pos: s.count + 1, Code: CodeMissing, Msg: fmt.Sprintf("file ends inside the segment (truncated?); expected the segment terminator %q", s.delims.Segment), wrapped: ErrTruncated}
+			if msg, ok := noTerminator(raw, s.delims.Segment, s.base+int64(s.pos), s.Line); ok {
+				s.err = &Error{Segment: tagOf(raw), Pos: s.count + 1, Code: CodeMissing, Msg: msg}
+				return false
+			}
+			off := s.base + int64(s.pos)
+			s.err = &Error{Segment: tagOf(raw), Pos: s.count + 1, Code: CodeMissing, Msg: fmt.Sprintf("file ends inside the segment (truncated?); it starts at byte %d, line %d; expected the segment terminator %q", off, s.Line(off), s.delims.Segment), wrapped: ErrTruncated}
 			return false
 		}
 		from -= p0 - s.pos // buffer may have moved
@@ -445,10 +491,14 @@ func (s *Scanner) split(raw []byte) bool {
 	start, elem := int32(0), int32(0)
 	cls := &s.cls
 	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		switch cls[c] {
-		case 0:
-			continue
+		// Most bytes are data: skip them in a loop of a few instructions.
+		for cls[raw[i]] == 0 {
+			if i++; i == len(raw) {
+				seg.setTables(append(comps, span{start, int32(len(raw))}), oc)
+				return true
+			}
+		}
+		switch cls[raw[i]] {
 		case clsComp:
 			comps = append(comps, span{start, int32(i)})
 		case clsElem:
@@ -542,12 +592,6 @@ type mark struct {
 	end  int32
 	kind uint8
 }
-
-// knownTags are the tags of the service and order segments. Scan interns
-// them through tagIndex so that it does not allocate a string per segment.
-var knownTags = []string{"", "UNA", "UNB", "UNG", "UNH", "UNT", "UNE", "UNZ", "UNS", "BGM", "DTM", "RFF", "NAD",
-	"CTA", "COM", "CUX", "FTX", "LIN", "PIA", "IMD", "QTY", "PRI", "MOA", "LOC", "CNT", "TAX", "ALC", "PAT",
-	"TOD", "TDT", "PAC", "MEA", "SCC", "UCI", "UCM", "UCS", "UCD", "GIR", "GIN", "PCD", "RNG", "HAN", "GIS", "ALI", "FII", "DOC", "GEI"}
 
 // tagIndex maps a three-letter tag (A-Z only) to its index in knownTags.
 var tagIndex = func() *[26 * 26 * 26]uint8 {
