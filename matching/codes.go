@@ -35,6 +35,11 @@ import (
 //	PRICE_MISMATCH      line   sent price outside the tolerance of the agreed price
 //	NO_PRICE            line   no valid price for the item, date and currency
 //	INSUFFICIENT_STOCK  line   more ordered than in stock
+//	SPLIT_DELIVERY      line   the line goes to several places or dates, which the ERP connector cannot send (enter the parts in the ERP)
+//
+// PARSE_ERROR is also raised for each warning the parser put on the order
+// (order.PurchaseOrder.Warnings: a second quantity on a line, a date it
+// could not read, a GLN with a wrong check digit, a segment out of place).
 type Code string
 
 // The exception codes.
@@ -62,6 +67,7 @@ const (
 	PriceMismatch     Code = "PRICE_MISMATCH"
 	NoPrice           Code = "NO_PRICE"
 	InsufficientStock Code = "INSUFFICIENT_STOCK"
+	SplitDelivery     Code = "SPLIT_DELIVERY"
 )
 
 // Codes lists every exception code, order-level codes first.
@@ -70,7 +76,7 @@ var Codes = []Code{
 	CurrencyMismatch, CreditLimit, DuplicateOrder, DeliveryDate, OriginalNotFound,
 	AlreadyDelivered, UnknownItem, AmbiguousItem, InvalidGTIN, NotInAssortment,
 	ItemBlocked, ItemDiscontinued, UnitMismatch, PackSize, MinQuantity,
-	PriceMismatch, NoPrice, InsufficientStock,
+	PriceMismatch, NoPrice, InsufficientStock, SplitDelivery,
 }
 
 // Valid reports whether c is one of Codes.
@@ -145,6 +151,7 @@ var messages = map[Code]message{
 	PriceMismatch:     {"Price differs", "Line {line}: the order says {got} for {sku}, the agreed price is {expected}."},
 	NoPrice:           {"No price", "Line {line}: there is no valid price for {sku} {expected}."},
 	InsufficientStock: {"Not enough stock", "Line {line}: {got} of {sku} ordered, only {expected} in stock."},
+	SplitDelivery:     {"Split delivery", "Line {line}: the customer wants this line delivered in {got}, but {expected}: enter the parts in the ERP by hand."},
 }
 
 // OrderException renders an exception of the closed set as orders store
