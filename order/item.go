@@ -170,17 +170,24 @@ func ValidCheckDigit(s string) bool {
 	if len(s) < 2 {
 		return false
 	}
-	sum := 0
-	w := 1 // the check digit itself weighs 1; the sum of all is then 0 mod 10
-	for i := len(s) - 1; i >= 0; i-- {
+	// From the right, the check digit weighs 1, the next 3, and so on; the
+	// weighted sum of a valid number is a multiple of 10.
+	var ones, threes uint
+	for i := len(s) - 1; i >= 0; i -= 2 {
 		d := uint(s[i] - '0')
 		if d > 9 {
 			return false
 		}
-		sum += w * int(d)
-		w = 4 - w
+		ones += d
 	}
-	return sum%10 == 0
+	for i := len(s) - 2; i >= 0; i -= 2 {
+		d := uint(s[i] - '0')
+		if d > 9 {
+			return false
+		}
+		threes += d
+	}
+	return (ones+3*threes)%10 == 0
 }
 
 func isDigits(s string) bool {

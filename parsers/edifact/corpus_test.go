@@ -176,7 +176,13 @@ func TestCorpus(t *testing.T) {
 			if v := o.Validate(); len(v) > 0 || o.Format != "edifact" || o.Sender.Kind != "edi" || o.Sources.Get("po_number").Segment.String() != "BGM" || o.Envelope == nil {
 				probs = append(probs, "order "+o.PONumber+" is incomplete: "+strings.Join(v, "; "))
 			}
+			if d := dupSource(o.Sources); d != "" {
+				probs = append(probs, "order "+o.PONumber+": two sources for "+d)
+			}
 			for _, l := range o.Lines {
+				if d := dupSource(l.Sources); d != "" {
+					probs = append(probs, "order "+o.PONumber+" line "+strconv.Itoa(l.LineNo)+": two sources for "+d)
+				}
 				if l.Sources.Get("quantity").Segment.String() != "QTY" {
 					probs = append(probs, "order "+o.PONumber+" line "+strconv.Itoa(l.LineNo)+" has no source for its quantity")
 				}
@@ -261,6 +267,19 @@ func identifierFlag(w string) (bool, string) {
 		return true, ""
 	}
 	return false, ""
+}
+
+// dupSource returns a field recorded twice in s (the parser adds the
+// sources of fields it knows to be new without looking), or "".
+func dupSource(s order.Sources) string {
+	seen := map[string]bool{}
+	for _, f := range s {
+		if seen[f.Field()] {
+			return f.Field()
+		}
+		seen[f.Field()] = true
+	}
+	return ""
 }
 
 func matchAll(what string, got, want []string) []string {

@@ -347,7 +347,7 @@ type dates struct {
 func (m *orderMapper) dtm(seg *Segment, idx int) *Error {
 	q := seg.Value(1, 1)
 	name, ok := dateNames[q]
-	if !ok || q == "171" && (m.ref == nil || m.prev != "RFF") {
+	if !ok || q == "171" && (m.ref == nil || m.prev != idRFF) {
 		return nil
 	}
 	l := m.cur()

@@ -28,6 +28,14 @@ type segmentTable struct {
 
 	once  sync.Once
 	index []uint64 // group*len(knownTags) + tag id: the group's entries with that tag (bit i = entry i)
+	steps []step   // first[group] + entry: what the walker needs of an entry
+	first []int32
+}
+
+// step is an entry as the walker reads it, in one flat array.
+type step struct {
+	group int32 // nested group, 0 for a segment
+	max   int32
 }
 
 // tableGroup is a segment group: its entries in table order, the first
@@ -45,6 +53,14 @@ type tableEntry struct {
 	mandatory bool
 	pos       string // position in the segment table, e.g. "0030"
 }
+
+// Ids of tags the reader compares in every segment.
+var (
+	idUNZ = tagID("UNZ")
+	idRFF = tagID("RFF")
+	idUNA = tagID("UNA")
+	idLOC = tagID("LOC")
+)
 
 // directories are the releases carried, oldest first.
 var directories = []*directory{dirD96A, dirD01B}
@@ -182,9 +198,12 @@ func (d *directory) table(msgType string) *segmentTable {
 	t.once.Do(func() {
 		n := len(knownTags)
 		t.index = make([]uint64, len(t.groups)*n)
+		t.first = make([]int32, len(t.groups))
 		for g, grp := range t.groups {
+			t.first[g] = int32(len(t.steps))
 			for i, e := range grp.entries {
 				t.index[g*n+int(tagID(e.tag))] |= 1 << i
+				t.steps = append(t.steps, step{group: e.group, max: e.max})
 			}
 		}
 	})
@@ -208,6 +227,7 @@ type walker struct {
 type frame struct {
 	group int32 // index in t.groups
 	base  int32 // group * len(knownTags), its row in t.index
+	first int32 // t.first[group], its entries in t.steps
 	pos   int32 // current entry
 	count int32 // occurrences of the current entry so far
 }
@@ -220,32 +240,33 @@ func newWalker(t *segmentTable, dir, msg string) walker {
 // step moves to the segment seg; it returns "" or what is wrong.
 func (w *walker) step(seg *Segment) string {
 	t := w.t
+	index := t.index
 	id := int32(seg.id)
 	for d := w.depth; d >= 0; d-- {
 		f := &w.frames[d]
-		here := t.index[f.base+id]
+		here := index[f.base+id]
 		if here == 0 {
 			continue
 		}
-		g := &t.groups[f.group]
-		if here>>f.pos&1 == 1 && (d == 0 || f.pos > 0) {
+		if here>>uint(f.pos)&1 == 1 && (d == 0 || f.pos > 0) {
 			// Another occurrence of the current entry.
-			e := &g.entries[f.pos]
+			e := t.steps[f.first+f.pos]
 			f.count++
 			w.depth = d
 			if e.group != 0 {
 				w.enter(e.group)
 			}
 			if f.count > e.max {
-				return w.tooMany(e, g, int(f.count))
+				g := &t.groups[f.group]
+				return w.tooMany(&g.entries[f.pos], g, int(f.count))
 			}
 			return ""
 		}
-		if later := here &^ (1<<(f.pos+1) - 1); later != 0 {
+		if later := here &^ (2<<uint(f.pos) - 1); later != 0 {
 			i := int32(bits.TrailingZeros64(later))
 			f.pos, f.count = i, 1
 			w.depth = d
-			if e := &g.entries[i]; e.group != 0 {
+			if e := t.steps[f.first+i]; e.group != 0 {
 				w.enter(e.group)
 			}
 			return ""
@@ -258,9 +279,9 @@ func (w *walker) step(seg *Segment) string {
 		where += " in segment group " + strings.TrimPrefix(g.name, "SG")
 	}
 	if seg.id == 0 || !w.inTable(seg.id) {
-		return fmt.Sprintf("segment %s is not part of %s %s; ignored", seg.Tag, w.msg, w.dir)
+		return fmt.Sprintf("segment %s is not part of %s %s; ignored", seg.Tag(), w.msg, w.dir)
 	}
-	return fmt.Sprintf("segment %s is not allowed %s in %s %s (out of order); read anyway", seg.Tag, where, w.msg, w.dir)
+	return fmt.Sprintf("segment %s is not allowed %s in %s %s (out of order); read anyway", seg.Tag(), where, w.msg, w.dir)
 }
 
 func (w *walker) enter(group int32) {
@@ -268,7 +289,7 @@ func (w *walker) enter(group int32) {
 		return // deeper than any table nests
 	}
 	w.depth++
-	w.frames[w.depth] = frame{group: group, base: group * int32(len(knownTags)), count: 1}
+	w.frames[w.depth] = frame{group: group, base: group * int32(len(knownTags)), first: w.t.first[group], count: 1}
 }
 
 func (w *walker) inTable(id uint8) bool {

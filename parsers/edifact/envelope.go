@@ -63,6 +63,8 @@ type reader struct {
 	dec      decoder
 	first    *Error // first problem outside messages, for "no messages" errors
 	lineHint int    // lines of the last order: capacity for the next one
+	srcHint  int    // sources and identifiers of its last line: the room the
+	idHint   int    // next order's first line gets (lines of one partner are alike)
 	// bareWarned: the warning about a file without UNB was given.
 	bareWarned bool
 	stray      *stray         // segments outside a message since the last service segment
@@ -99,8 +101,8 @@ func (rd *reader) run() error {
 			}
 		}
 		seg := sc.Segment()
-		if n == 1 && (seg.Tag != "UNA" && seg.Tag != "UNB" && !(seg.Tag == "UNH" && sc.bare) || seg.Err != nil) {
-			return &Error{Segment: seg.Tag, Pos: seg.Pos, Code: CodeMissing, Msg: "the file does not start with an interchange; expected UNA or UNB"}
+		if n == 1 && (seg.Tag() != "UNA" && seg.Tag() != "UNB" && !(seg.Tag() == "UNH" && sc.bare) || seg.Err != nil) {
+			return &Error{Segment: seg.Tag(), Pos: seg.Pos, Code: CodeMissing, Msg: "the file does not start with an interchange; expected UNA or UNB"}
 		}
 		rd.segment(seg)
 	}
@@ -153,8 +155,8 @@ func (rd *reader) envelopeError(e *Error) {
 }
 
 func (rd *reader) segment(seg *Segment) {
-	if rd.stray != nil && seg.Err == nil && isEnvelopeTag(seg.Tag) {
-		if seg.Tag == "UNT" && rd.msg == nil {
+	if rd.stray != nil && seg.Err == nil && isEnvelopeTag(seg.Tag()) {
+		if seg.Tag() == "UNT" && rd.msg == nil {
 			rd.lostMessage(seg)
 			return
 		}
@@ -171,7 +173,7 @@ func (rd *reader) segment(seg *Segment) {
 		rd.fail(&e)
 		return
 	}
-	switch seg.Tag {
+	switch seg.Tag() {
 	case "UNA":
 		rd.interrupt("UNA", seg.Pos)
 	case "UNB":
@@ -215,7 +217,7 @@ func (rd *reader) segment(seg *Segment) {
 		rd.closeInterchangeWith(seg)
 	default:
 		if rd.msg == nil {
-			rd.strayAdd(seg, &Error{Segment: seg.Tag, Pos: seg.Pos, Code: CodeNotSupported, Msg: "segment outside a message ignored; expected UNH, UNG, UNE or UNZ"})
+			rd.strayAdd(seg, &Error{Segment: seg.Tag(), Pos: seg.Pos, Code: CodeNotSupported, Msg: "segment outside a message ignored; expected UNH, UNG, UNE or UNZ"})
 			return
 		}
 		m := rd.msg
@@ -433,6 +435,9 @@ func (rd *reader) closeMessage() {
 			}
 			rd.res.Orders = append(rd.res.Orders, o)
 			rd.lineHint = min(len(o.Lines), 1024)
+			if n := len(o.Lines); n > 0 {
+				rd.srcHint, rd.idHint = max(len(o.Lines[n-1].Sources), 4), max(len(o.Lines[n-1].Identifiers), 1)
+			}
 		}
 	}
 	if m.m != nil && m.err == nil {
@@ -527,7 +532,7 @@ func (rd *reader) strayAdd(seg *Segment, e *Error) {
 		rd.stray = st
 	}
 	st.segs++
-	st.bgm = st.bgm || seg.Tag == "BGM"
+	st.bgm = st.bgm || seg.Tag() == "BGM"
 	st.warnings = append(st.warnings, e)
 }
 

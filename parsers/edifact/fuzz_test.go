@@ -52,7 +52,8 @@ func FuzzTokenizer(f *testing.F) {
 }
 
 // FuzzOrders: Parse never panics or hangs, every order it returns passes
-// order validation, and every problem is reported with the package prefix.
+// order validation and records one source per field, and every problem is
+// reported with the package prefix.
 func FuzzOrders(f *testing.F) {
 	addSeeds(f)
 	f.Add(generateOrders(2, 3))
@@ -65,6 +66,14 @@ func FuzzOrders(f *testing.F) {
 		for _, o := range res.Orders {
 			if probs := o.Validate(); len(probs) > 0 {
 				t.Fatalf("invalid order returned: %v", probs)
+			}
+			if d := dupSource(o.Sources); d != "" {
+				t.Fatalf("order: two sources for %s", d)
+			}
+			for _, l := range o.Lines {
+				if d := dupSource(l.Sources); d != "" {
+					t.Fatalf("line %d: two sources for %s", l.LineNo, d)
+				}
 			}
 		}
 		for _, e := range res.Errors {

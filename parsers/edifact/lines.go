@@ -20,14 +20,21 @@ func (m *orderMapper) lin(seg *Segment, idx int) *Error {
 		return &Error{Segment: "LIN", Index: idx, Code: CodeNotSupported, Msg: "line item after the summary section (UNS); expected LIN before UNS"}
 	}
 	m.endLine()
-	srcRoom := lineSourceRoom
-	m.idRoom = lineIDRoom
+	srcRoom := m.srcRoom
 	if prev := m.cur(); prev != nil {
 		srcRoom, m.idRoom = max(len(prev.Sources), 4), max(len(prev.Identifiers), 1)
 	}
 	// The line is built in place: copying a finished order.Line into the
-	// slice would cost a typed copy of a few hundred bytes per line.
-	m.o.Lines = append(m.o.Lines, order.Line{})
+	// slice would cost a typed copy of a few hundred bytes per line. Within
+	// capacity the slot is still zero (the array comes zeroed from make or
+	// growslice, and lines are never taken back), so it is not cleared
+	// again: clearing memory that holds pointers while the collector runs
+	// goes through its write barrier, slot by slot.
+	if n := len(m.o.Lines); n < cap(m.o.Lines) {
+		m.o.Lines = m.o.Lines[:n+1]
+	} else {
+		m.o.Lines = append(m.o.Lines, order.Line{})
+	}
 	l := &m.o.Lines[len(m.o.Lines)-1]
 	l.LineNo, l.Sources = len(m.o.Lines), m.lineSources(srcRoom)
 	if v := seg.Bytes(1, 1); len(v) > 0 {
@@ -36,7 +43,7 @@ func (m *orderMapper) lin(seg *Segment, idx int) *Error {
 			return &Error{Segment: "LIN", Index: idx, Element: 1, Code: CodeInvalidValue, Msg: fmt.Sprintf("line item number %q is not a positive number; expected digits", v)}
 		}
 		l.LineNo = n
-		l.Sources.SetField(fLineNo, src(seg, idx, 1, 0))
+		l.Sources.Add(fLineNo, src(seg, idx, 1, 0))
 	}
 	if !m.lineNos.add(l.LineNo) {
 		m.warn(seg, idx, 1, 0, true, "line number %d is used a second time in this order; lines are told apart by their numbers (changes, responses)", l.LineNo)
@@ -58,7 +65,7 @@ func (m *orderMapper) lin(seg *Segment, idx int) *Error {
 		}
 	}
 	if l.Action != "" {
-		l.Sources.SetField(fAction, src(seg, idx, 2, 0))
+		l.Sources.Add(fAction, src(seg, idx, 2, 0))
 	} else if m.change {
 		l.Action = order.LineChange
 	}
@@ -78,16 +85,17 @@ func (m *orderMapper) pia(seg *Segment, idx int) {
 	if l == nil {
 		return
 	}
-	switch fn := seg.Value(1, 1); fn {
+	switch string(seg.Bytes(1, 1)) {
 	case "", "1", "5":
 		for e := 2; e <= min(6, seg.Len()); e++ {
 			m.itemID(l, seg, idx, e)
 		}
 	default:
+		fn := seg.Value(1, 1)
 		for e := 2; e <= min(6, seg.Len()); e++ {
 			if v := m.text(seg, e, 1); v != "" {
 				note := "PIA+" + fn + " (" + productIDFunction(fn) + "): " + order.ItemID{Qualifier: order.ItemTypeOf(seg.Value(e, 2)), Value: v}.String()
-				l.Sources.SetField(fNotes.At(len(l.Notes)), src(seg, idx, e, 1))
+				l.Sources.Add(fNotes.At(len(l.Notes)), src(seg, idx, e, 1))
 				l.Notes = append(l.Notes, note)
 			}
 		}
@@ -167,10 +175,17 @@ func (m *orderMapper) itemID(l *order.Line, seg *Segment, idx, e int) {
 		m.ids = m.ids[:n+room]
 		l.Identifiers = m.ids[n : n : n+room]
 	}
-	l.Sources.SetField(fIdentifiers.At(len(l.Identifiers)), src(seg, idx, e, 1))
-	l.Identifiers = append(l.Identifiers, id)
+	l.Sources.Add(fIdentifiers.At(len(l.Identifiers)), src(seg, idx, e, 1))
+	if n := len(l.Identifiers); n < cap(l.Identifiers) {
+		// Field by field: one pointer write, not a typed copy of the struct.
+		l.Identifiers = l.Identifiers[:n+1]
+		l.Identifiers[n].Qualifier, l.Identifiers[n].Value = id.Qualifier, id.Value
+	} else {
+		l.Identifiers = append(l.Identifiers, id)
+	}
 	var field *string
 	var f order.Field
+	replace := false
 	switch {
 	case gtinLike:
 		field, f = &l.GTIN, fGtin
@@ -182,7 +197,7 @@ func (m *orderMapper) itemID(l *order.Line, seg *Segment, idx, e int) {
 	case kind == order.IDSupplier:
 		field, f = &l.SupplierItem, fSupplierItem
 		if l.SupplierItem != "" && m.supplierFromMF(l) {
-			l.SupplierItem = "" // our own number outranks the manufacturer's
+			l.SupplierItem, replace = "", true // our own number outranks the manufacturer's
 		}
 	case kind == order.IDManufacturer:
 		field, f = &l.SupplierItem, fSupplierItem
@@ -191,7 +206,11 @@ func (m *orderMapper) itemID(l *order.Line, seg *Segment, idx, e int) {
 		return
 	}
 	*field = id.Value
-	l.Sources.SetField(f, src(seg, idx, e, 1))
+	if replace {
+		l.Sources.SetField(f, src(seg, idx, e, 1))
+	} else {
+		l.Sources.Add(f, src(seg, idx, e, 1)) // the first of its kind: no source yet
+	}
 }
 
 // supplierFromMF reports whether the line's SupplierItem is its MF number.
@@ -271,12 +290,20 @@ func (m *orderMapper) qty(seg *Segment, idx int) *Error {
 			l.LineNo, q, d, seg.Value(1, 3), l.Quantity, l.Unit)
 		return nil
 	}
+	if m.lineQty == 0 {
+		l.Sources.Add(fQuantity, src(seg, idx, 1, 2)) // the first: no source yet
+	} else {
+		l.Sources.SetField(fQuantity, src(seg, idx, 1, 2)) // QTY+21 after QTY+1
+	}
 	m.lineQty = rank
 	l.Quantity = d
-	l.Sources.SetField(fQuantity, src(seg, idx, 1, 2))
 	if u := seg.Bytes(1, 3); len(u) > 0 {
+		if l.Unit == "" {
+			l.Sources.Add(fUnit, src(seg, idx, 1, 3))
+		} else {
+			l.Sources.SetField(fUnit, src(seg, idx, 1, 3))
+		}
 		l.Unit = internUnit(u)
-		l.Sources.SetField(fUnit, src(seg, idx, 1, 3))
 	}
 	return nil
 }
@@ -297,7 +324,7 @@ func (m *orderMapper) loc(seg *Segment, idx int) {
 	}
 	if l.Location == "" {
 		l.Location = v
-		l.Sources.SetField(fLocation, src(seg, idx, 2, 1))
+		l.Sources.Add(fLocation, src(seg, idx, 2, 1))
 	}
 	if len(l.Deliveries) == 0 {
 		m.locs = m.locs[:0]
@@ -322,7 +349,7 @@ func (m *orderMapper) endLine() {
 		return
 	}
 	for i, r := range m.locs {
-		l.Sources.SetField(fDeliveries.At(i), order.Source{Segment: order.TagOf("LOC"), Index: int32(r.idx), Element: 2, Component: 1})
+		l.Sources.Add(fDeliveries.At(i), order.Source{Segment: order.TagOf("LOC"), Index: int32(r.idx), Element: 2, Component: 1})
 	}
 	var sum order.Decimal
 	missing := 0
@@ -332,13 +359,13 @@ func (m *orderMapper) endLine() {
 		}
 		sum = sum.Add(d.Quantity)
 	}
-	first := &Segment{Tag: "LOC", Pos: m.locs[0].pos}
+	first := &Segment{id: idLOC, Pos: m.locs[0].pos}
 	switch {
 	case missing > 0:
 		m.warn(first, m.locs[0].idx, 0, 0, true, "line %d: %d of its %d deliveries (LOC, QTY+11, DTM) have no quantity", l.LineNo, missing, len(ds))
 	case m.lineQty == 0:
 		l.Quantity = sum // the line's quantity is what its deliveries add up to
-		l.Sources.SetField(fQuantity, order.Source{Segment: order.TagOf("LOC"), Index: int32(m.locs[0].idx)})
+		l.Sources.Add(fQuantity, order.Source{Segment: order.TagOf("LOC"), Index: int32(m.locs[0].idx)})
 	case sum.Cmp(l.Quantity) != 0:
 		m.warn(first, m.locs[0].idx, 0, 0, true, "line %d: its deliveries add up to %s, the line orders %s", l.LineNo, sum, l.Quantity)
 	}
@@ -370,21 +397,33 @@ func (m *orderMapper) pri(seg *Segment, idx int) *Error {
 		return &Error{Segment: "PRI", Index: idx, Element: 1, Component: 2, Code: CodeInvalidDecimal, Msg: fmt.Sprintf("price %q is not a number; expected digits with one optional decimal mark", v)}
 	}
 	if string(q) == "AAA" {
+		if l.UnitPrice == nil {
+			l.Sources.Add(fUnitPrice, src(seg, idx, 1, 2))
+		} else {
+			l.Sources.SetField(fUnitPrice, src(seg, idx, 1, 2))
+		}
 		l.UnitPrice = m.decimal(d)
-		l.Sources.SetField(fUnitPrice, src(seg, idx, 1, 2))
 		if b := seg.Bytes(1, 5); len(b) > 0 {
 			bd, err := parseDecimal(b)
 			if err != nil || bd.Sign() <= 0 {
 				return &Error{Segment: "PRI", Index: idx, Element: 1, Component: 5, Code: CodeInvalidDecimal, Msg: fmt.Sprintf("unit price basis %q is not a positive number; expected digits", b)}
 			}
 			if bd.Cmp(order.NewDecimal(1)) != 0 {
+				if l.PriceBasis == nil {
+					l.Sources.Add(fPriceBasis, src(seg, idx, 1, 5))
+				} else {
+					l.Sources.SetField(fPriceBasis, src(seg, idx, 1, 5))
+				}
 				l.PriceBasis = m.decimal(bd)
-				l.Sources.SetField(fPriceBasis, src(seg, idx, 1, 5))
 			}
 		}
 	} else {
+		if l.GrossPrice == nil {
+			l.Sources.Add(fGrossPrice, src(seg, idx, 1, 2))
+		} else {
+			l.Sources.SetField(fGrossPrice, src(seg, idx, 1, 2))
+		}
 		l.GrossPrice = m.decimal(d)
-		l.Sources.SetField(fGrossPrice, src(seg, idx, 1, 2))
 	}
 	return nil
 }
@@ -404,11 +443,11 @@ func (m *orderMapper) moa(seg *Segment, idx int) *Error {
 	if l := m.cur(); l != nil {
 		if q == "203" && l.LineAmount == nil {
 			l.LineAmount = m.decimal(d)
-			l.Sources.SetField(fLineAmount, src(seg, idx, 1, 2))
+			l.Sources.Add(fLineAmount, src(seg, idx, 1, 2))
 		}
 		return nil
 	}
-	m.o.Sources.SetField(fAmounts.At(len(m.o.Amounts)), src(seg, idx, 1, 2))
+	m.o.Sources.Add(fAmounts.At(len(m.o.Amounts)), src(seg, idx, 1, 2))
 	m.o.Amounts = append(m.o.Amounts, order.Amount{Qualifier: q, Value: d, Currency: seg.Value(1, 3)})
 	return nil
 }

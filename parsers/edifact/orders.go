@@ -2,6 +2,7 @@ package edifact
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
@@ -20,10 +21,10 @@ import (
 type orderMapper struct {
 	o       order.PurchaseOrder
 	dec     decoder
-	change  bool // ORDCHG
-	line    int  // index of the current line in o.Lines, -1 in the header
-	summary bool // after UNS
-	prev    string
+	change  bool             // ORDCHG
+	line    int              // index of the current line in o.Lines, -1 in the header
+	summary bool             // after UNS
+	prev    uint8            // id of the previous segment's tag (an id, not the string: no pointer write per segment)
 	ref     *order.Reference // last RFF, for a following DTM (SG1 / SG29)
 	orderQ  int              // 2 when the order date is from DTM 137, 1 from DTM 4
 	delivQ  int              // priority of the header delivery date qualifier taken
@@ -38,6 +39,7 @@ type orderMapper struct {
 	srcs    []order.FieldSource // slab for the lines' Sources
 	ids     []order.ItemID      // slab for the lines' Identifiers
 	idRoom  int                 // identifiers the next line gets from the slab
+	srcRoom int                 // sources the first line gets from the slab
 	locs    []locRef            // the LOC segments of the current line
 	arena   []byte              // string arena of the message's values (see keep)
 
@@ -95,7 +97,7 @@ func (s *lineSet) add(n int) bool {
 
 // warn records a warning on a segment of the message.
 func (m *orderMapper) warn(seg *Segment, idx, e, c int, onOrder bool, format string, a ...any) {
-	err := Error{Segment: seg.Tag, Index: idx, Pos: seg.Pos, Element: e, Component: c, Msg: fmt.Sprintf(format, a...)}
+	err := Error{Segment: seg.Tag(), Index: idx, Pos: seg.Pos, Element: e, Component: c, Msg: fmt.Sprintf(format, a...)}
 	m.warnings = append(m.warnings, warning{text: trimPrefix(&err), order: onOrder})
 }
 
@@ -131,7 +133,8 @@ func (m *orderMapper) decimal(d order.Decimal) *order.Decimal {
 
 func newOrderMapper(rd *reader, unh *Segment) *orderMapper {
 	typ, ver, rel := unh.Value(2, 1), unh.Value(2, 2), unh.Value(2, 3)
-	m := &orderMapper{dec: rd.dec, line: -1, deliv: -1, change: typ == "ORDCHG", sh: shapesFor(ver, rel)}
+	m := &orderMapper{dec: rd.dec, line: -1, deliv: -1, change: typ == "ORDCHG", sh: shapesFor(ver, rel),
+		srcRoom: rd.srcHint, idRoom: rd.idHint}
 	if d, _ := directoryFor(ver, rel); d != nil {
 		if t := d.table(typ); t != nil {
 			m.walk, m.walking = newWalker(t, d.name, typ), true
@@ -173,7 +176,7 @@ var (
 )
 
 func src(seg *Segment, idx, e, c int) order.Source {
-	return order.Source{Segment: order.TagOf(seg.Tag), Index: int32(idx), Element: int16(e), Component: int16(c)}
+	return order.Source{Segment: order.TagOf(seg.Tag()), Index: int32(idx), Element: int16(e), Component: int16(c)}
 }
 
 // text returns the trimmed, decoded value of a component.
@@ -187,15 +190,26 @@ func (m *orderMapper) str(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	for _, ch := range b {
-		if ch >= 0x80 {
-			if !utf8.Valid(b) {
-				return strings.TrimSpace(m.dec.String(b)) // an 8-bit charset: decode
-			}
-			break
-		}
+	if !isASCII(b) && !utf8.Valid(b) {
+		return strings.TrimSpace(m.dec.String(b)) // an 8-bit charset: decode
 	}
 	return m.keep(b)
+}
+
+// isASCII reports whether b is 7-bit, eight bytes at a time.
+func isASCII(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // keep copies b into the message's string arena and returns it as a string:
@@ -207,7 +221,8 @@ func (m *orderMapper) keep(b []byte) string {
 		m.arena = make([]byte, 0, max(4096, len(b)))
 	}
 	n := len(m.arena)
-	m.arena = append(m.arena, b...)
+	m.arena = m.arena[:n+len(b)] // only the length changes: no write barrier
+	copy(m.arena[n:], b)
 	return unsafe.String(&m.arena[n], len(b))
 }
 
@@ -257,16 +272,16 @@ func (m *orderMapper) segment(seg *Segment, idx int) *Error {
 			}
 		}
 	}
-	if m.deliv >= 0 && seg.Tag != "QTY" && seg.Tag != "DTM" {
+	if m.deliv >= 0 && seg.Tag() != "QTY" && seg.Tag() != "DTM" {
 		m.deliv = -1 // the end of segment group 33 (LOC, QTY, DTM)
 	}
 	e := m.dispatch(seg, idx)
-	m.prev = seg.Tag
+	m.prev = seg.id
 	return e
 }
 
 func (m *orderMapper) dispatch(seg *Segment, idx int) *Error {
-	switch seg.Tag {
+	switch seg.Tag() {
 	case "BGM":
 		return m.bgm(seg, idx)
 	case "DTM":
@@ -281,16 +296,16 @@ func (m *orderMapper) dispatch(seg *Segment, idx int) *Error {
 		if m.line < 0 && m.o.Currency == "" {
 			if v := seg.Value(1, 2); v != "" {
 				m.o.Currency = v
-				m.o.Sources.SetField(fCurrency, src(seg, idx, 1, 2))
+				m.o.Sources.Add(fCurrency, src(seg, idx, 1, 2))
 			}
 		}
 	case "FTX":
 		if t := m.texts(seg, 4, 1, 5); t != "" {
 			if l := m.cur(); l != nil {
-				l.Sources.SetField(fNotes.At(len(l.Notes)), src(seg, idx, 4, 1))
+				l.Sources.Add(fNotes.At(len(l.Notes)), src(seg, idx, 4, 1))
 				l.Notes = append(l.Notes, t)
 			} else {
-				m.o.Sources.SetField(fNotes.At(len(m.o.Notes)), src(seg, idx, 4, 1))
+				m.o.Sources.Add(fNotes.At(len(m.o.Notes)), src(seg, idx, 4, 1))
 				m.o.Notes = append(m.o.Notes, t)
 			}
 		}
@@ -303,7 +318,7 @@ func (m *orderMapper) dispatch(seg *Segment, idx int) *Error {
 			if t := m.texts(seg, 3, 4, 5); t != "" {
 				if l.Description == "" {
 					l.Description = t
-					l.Sources.SetField(fDescription, src(seg, idx, 3, 4))
+					l.Sources.Add(fDescription, src(seg, idx, 3, 4))
 				} else if !strings.Contains(l.Description, t) {
 					l.Description += " " + t
 				}
@@ -349,7 +364,7 @@ func (m *orderMapper) bgm(seg *Segment, idx int) *Error {
 		return &Error{Segment: "BGM", Index: idx, Element: 2, Component: 1, Code: CodeMissing, Msg: "document number (purchase order number) is missing"}
 	}
 	m.o.PONumber = po
-	m.o.Sources.SetField(fPoNumber, src(seg, idx, 2, 1))
+	m.o.Sources.Add(fPoNumber, src(seg, idx, 2, 1))
 	fn := seg.Value(3, 1)
 	var f order.Function
 	switch fn {
@@ -370,7 +385,7 @@ func (m *orderMapper) bgm(seg *Segment, idx int) *Error {
 	}
 	m.o.Function = f
 	if fn != "" {
-		m.o.Sources.SetField(fFunction, src(seg, idx, 3, 0))
+		m.o.Sources.Add(fFunction, src(seg, idx, 3, 0))
 	}
 	return nil
 }
@@ -385,12 +400,12 @@ func (m *orderMapper) rff(seg *Segment, idx int) {
 	}
 	r := order.Reference{Qualifier: q, Value: v}
 	if l := m.cur(); l != nil {
-		l.Sources.SetField(fReferences.At(len(l.References)), src(seg, idx, 1, 2))
+		l.Sources.Add(fReferences.At(len(l.References)), src(seg, idx, 1, 2))
 		l.References = append(l.References, r)
 		m.ref = &l.References[len(l.References)-1]
 		return
 	}
-	m.o.Sources.SetField(fReferences.At(len(m.o.References)), src(seg, idx, 1, 2))
+	m.o.Sources.Add(fReferences.At(len(m.o.References)), src(seg, idx, 1, 2))
 	m.o.References = append(m.o.References, r)
 	m.ref = &m.o.References[len(m.o.References)-1]
 }

@@ -194,7 +194,7 @@ func ParseORDRSP(data []byte) ([]OrderResponse, error) {
 		num := func(e, c int) (order.Decimal, error) {
 			d, err := order.ParseDecimal(s.Value(e, c))
 			if err != nil {
-				return d, &Error{Segment: s.Tag, Index: idx, Element: e, Component: c, Code: CodeInvalidDecimal, Msg: fmt.Sprintf("%q is not a number; expected digits with one optional decimal mark", s.Value(e, c))}
+				return d, &Error{Segment: s.Tag(), Index: idx, Element: e, Component: c, Code: CodeInvalidDecimal, Msg: fmt.Sprintf("%q is not a number; expected digits with one optional decimal mark", s.Value(e, c))}
 			}
 			return d, nil
 		}
@@ -206,7 +206,7 @@ func ParseORDRSP(data []byte) ([]OrderResponse, error) {
 			return p.from, nil
 		}
 		l := line()
-		switch s.Tag {
+		switch s.Tag() {
 		case "BGM":
 			r.Number, r.Status = text(2, 1), s.Value(3, 1)
 		case "DTM":

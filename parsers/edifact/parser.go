@@ -81,7 +81,7 @@ func (p *Parser) ReadFrom(ctx context.Context, r io.Reader) ([]Interchange, pars
 }
 
 func (p *Parser) read(ctx context.Context, sc *Scanner) ([]Interchange, parsers.Result, error) {
-	rd := &reader{ctx: ctx, sc: sc}
+	rd := &reader{ctx: ctx, sc: sc, srcHint: lineSourceRoom, idHint: lineIDRoom}
 	rd.res.Format = p.Name()
 	err := rd.run()
 	if rd.res.Warnings != nil {

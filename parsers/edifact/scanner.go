@@ -13,9 +13,7 @@ import (
 // call to Scan. Element and component positions are 1-based as in the
 // directories: element 1 is the first data element after the tag.
 type Segment struct {
-	// Tag is the segment tag (e.g. "LIN"); for the service string advice it
-	// is "UNA" and the segment has no elements.
-	Tag string
+	tag string // the tag when it is not one of knownTags (see Tag)
 	// Pos is the 1-based position of the segment in the stream, counting
 	// UNA; Offset is the byte offset where it starts.
 	Pos    int
@@ -45,6 +43,15 @@ type span struct{ start, end int32 }
 type occ struct {
 	start int32 // index into comps
 	elem  int32 // logical element number (0 = tag)
+}
+
+// Tag returns the segment tag (e.g. "LIN"); for the service string advice
+// it is "UNA" and the segment has no elements.
+func (s *Segment) Tag() string {
+	if s.id != 0 {
+		return knownTags[s.id]
+	}
+	return s.tag
 }
 
 // Len returns the number of elements after the tag.
@@ -90,7 +97,24 @@ func (s *Segment) end(i int) int {
 
 // Bytes returns component c of element e (first repetition), or nil when
 // absent. The slice aliases the Scanner's buffer.
-func (s *Segment) Bytes(e, c int) []byte { return s.RepBytes(e, 0, c) }
+func (s *Segment) Bytes(e, c int) []byte {
+	// Fast path, nearly every value: no repetition before element e, so
+	// its occurrence is occ[e].
+	if e < len(s.occ) && int(s.occ[e].elem) == e && c >= 1 {
+		j := int(s.occ[e].start) + c - 1
+		end := len(s.comps)
+		if e+1 < len(s.occ) {
+			end = int(s.occ[e+1].start)
+		}
+		if j >= end {
+			return nil
+		}
+		sp := s.comps[j]
+		a, b := int(s.off)+int(sp.start), int(s.off)+int(sp.end)
+		return s.base[a:b:b]
+	}
+	return s.RepBytes(e, 0, c)
+}
 
 // RepBytes returns component c of repetition r (0-based) of element e.
 // Repetitions exist in syntax version 4 (ISO 9735-1 section 7.3).
@@ -139,6 +163,7 @@ type Scanner struct {
 	delims Delimiters
 	una    bool // the current interchange declared its delimiters in UNA
 	cls    [256]uint8
+	space  [256]bool // white space between segments: not a service character
 	seg    Segment
 	count  int
 	first  bool
@@ -213,6 +238,10 @@ func (s *Scanner) setDelims(d Delimiters) {
 		s.cls[d.Release] = clsRelease
 	}
 	s.cls[d.Segment] = 0
+	s.space = [256]bool{}
+	for _, c := range []byte{' ', '\t', '\r', '\n'} {
+		s.space[c] = c != d.Segment && c != d.Element && c != d.Component
+	}
 }
 
 var newline = []byte{'\n'}
@@ -276,10 +305,7 @@ func (s *Scanner) fill() bool {
 	}
 }
 
-func (s *Scanner) isSpace(c byte) bool {
-	return (c == ' ' || c == '\t' || c == '\r' || c == '\n') &&
-		c != s.delims.Segment && c != s.delims.Element && c != s.delims.Component
-}
+func (s *Scanner) isSpace(c byte) bool { return s.space[c] }
 
 // Scan advances to the next segment. It returns false at the end of input
 // or on an error (see Err).
@@ -332,7 +358,7 @@ func (s *Scanner) Scan() bool {
 		s.setDelims(d)
 		s.una = true
 		s.count++
-		s.seg = Segment{Tag: "UNA", Pos: s.count, Err: nil, Offset: s.base + int64(s.pos), comps: s.seg.comps[:0], occ: s.seg.occ[:0]}
+		s.seg = Segment{id: idUNA, Pos: s.count, Err: nil, Offset: s.base + int64(s.pos), comps: s.seg.comps[:0], occ: s.seg.occ[:0]}
 		s.pos += 9
 		return true
 	}
@@ -432,21 +458,26 @@ func (s *Scanner) emit(raw []byte, start int, off int64) bool {
 	} else {
 		s.splitSlow(raw)
 	}
-	tag := seg.Bytes(0, 1)
+	// The tag is the first component (comps is never empty after a split).
+	sp := seg.comps[0]
+	tag := seg.base[int(seg.off)+int(sp.start) : int(seg.off)+int(sp.end)]
 	if seg.Err != nil {
 		seg.Err = nil
 	}
 	if !validTag(tag) {
-		seg.Tag, seg.id = tagOf(raw), 0
-		seg.Err = &Error{Segment: seg.Tag, Pos: s.count, Code: CodeInvalidChar, Msg: fmt.Sprintf("segment tag %q is not a valid tag; expected three upper-case letters or digits (wrong separators or a damaged file?)", clip(tag))}
+		seg.tag, seg.id = tagOf(raw), 0
+		seg.Err = &Error{Segment: seg.Tag(), Pos: s.count, Code: CodeInvalidChar, Msg: fmt.Sprintf("segment tag %q is not a valid tag; expected three upper-case letters or digits (wrong separators or a damaged file?)", clip(tag))}
 		return true
 	}
+	// A known tag is its id, and Tag reads it from knownTags: storing the
+	// string would be a pointer write, through the collector's write
+	// barrier, for every segment.
 	t, id := internTag(tag)
-	if id == 0 || seg.id != id { // a known tag is its id: no string compare
-		seg.Tag = t
+	if id == 0 {
+		seg.tag = t
 	}
 	seg.id = id
-	if seg.Tag == "UNZ" && s.una {
+	if id == idUNZ && s.una {
 		s.una = false // the next interchange may bring its own UNA
 	}
 	return true

@@ -13,7 +13,7 @@ import (
 // render writes a segment as TAG+e1c1:e1c2+e2*rep..., for comparing.
 func render(s *Segment) string {
 	var b strings.Builder
-	b.WriteString(s.Tag)
+	b.WriteString(s.Tag())
 	for i := 1; i < len(s.occ); i++ {
 		o := s.occ[i]
 		if s.occ[i-1].elem == o.elem {
@@ -95,7 +95,7 @@ func TestScannerSyntax(t *testing.T) {
 				var got []string
 				for sc.Scan() {
 					got = append(got, render(sc.Segment()))
-					if sc.Segment().Tag == "UNB" && tt.rep != 0 {
+					if sc.Segment().Tag() == "UNB" && tt.rep != 0 {
 						sc.SetRepetition(tt.rep)
 					}
 				}

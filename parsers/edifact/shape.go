@@ -26,10 +26,10 @@ func checkShape(seg *Segment, idx int, sh shapes) *Error {
 				continue
 			}
 			if limit == 0 {
-				return &Error{Segment: seg.Tag, Index: idx, Element: e, Code: CodeTooMany,
+				return &Error{Segment: seg.Tag(), Index: idx, Element: e, Code: CodeTooMany,
 					Msg: fmt.Sprintf("unexpected element %d; expected at most %d elements (unescaped separator in the data?)", e, len(shape))}
 			}
-			return &Error{Segment: seg.Tag, Index: idx, Element: e, Component: c + 1, Code: CodeTooMany,
+			return &Error{Segment: seg.Tag(), Index: idx, Element: e, Component: c + 1, Code: CodeTooMany,
 				Msg: fmt.Sprintf("unexpected component %d; element %d has at most %d (unescaped %q in the data? it must be released)", c+1, e, limit, ':')}
 		}
 	}
