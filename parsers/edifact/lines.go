@@ -150,7 +150,11 @@ func (m *orderMapper) itemID(l *order.Line, seg *Segment, idx, e int) {
 	}
 	id := order.ItemID{Qualifier: q, Value: m.str(raw)}
 	kind := q.Kind()
-	gtinLike := kind == order.IDGTIN && q != typeIB || q == (order.ItemType{}) && e == 3 && len(raw) >= 8 && len(raw) <= 14 && isDigits(string(raw))
+	// A GTIN: EN, SRV, UP (an ISBN is kept as sent; matching converts it);
+	// EU, read as a GTIN before, for partners that send it; an untyped LIN
+	// number of 8 to 14 digits.
+	gtinLike := kind == order.IDGTIN && q != typeIB || q == typeEU ||
+		q == (order.ItemType{}) && e == 3 && len(raw) >= 8 && len(raw) <= 14 && isDigits(string(raw))
 	for i := range l.Identifiers {
 		x := &l.Identifiers[i]
 		if x.Qualifier == q {
@@ -226,6 +230,7 @@ func (m *orderMapper) supplierFromMF(l *order.Line) bool {
 var (
 	typeIB = order.ItemTypeOf("IB")
 	typeMF = order.ItemTypeOf("MF")
+	typeEU = order.ItemTypeOf("EU")
 )
 
 // sameGTIN reports whether two GTIN-kind numbers are one GTIN written with
