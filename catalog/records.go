@@ -31,6 +31,9 @@ type Data struct {
 	// Currency is the home currency (ISO 4217). It applies to customers and
 	// prices that name none. Required when any record lacks a currency.
 	Currency string
+	// Version is the master-data version the records were read at (0 for
+	// data that does not come from the database).
+	Version int64
 
 	Customers   []Customer
 	Items       []Item
@@ -200,4 +203,9 @@ type PriorOrder struct {
 	// change or cancellation can no longer be applied automatically.
 	DeliveredToERP bool
 	Received       time.Time
+	// Later reports that the order arrived after the one being matched (by
+	// document arrival, then interchange date and message position): the
+	// first copy of a PO number is the original, whichever is matched
+	// first. Only the pipeline's live history sets it.
+	Later bool
 }

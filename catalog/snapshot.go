@@ -139,6 +139,7 @@ type gtinRef struct {
 // allocate. Returned pointers point into the snapshot: do not modify.
 type Snapshot struct {
 	currency string
+	version  int64
 
 	customers     []Customer
 	custByNumber  map[string]CustomerID
@@ -386,6 +387,9 @@ func (s *Snapshot) Prices(scope PriceScope, c CustomerID, id ItemID) []PriceEntr
 	}
 	return s.prices[h.priceStart+int32(i) : h.priceStart+int32(j)]
 }
+
+// Version is the master-data version the snapshot was built from (Data.Version).
+func (s *Snapshot) Version() int64 { return s.version }
 
 // StockTotal returns the item's stock summed over all warehouses.
 func (s *Snapshot) StockTotal(id ItemID) order.Decimal {

@@ -123,6 +123,10 @@ type Matching struct {
 	// Timezone "today" is taken in for delivery dates and price validity
 	// (IANA name, e.g. Europe/Brussels). Default: the machine's.
 	Timezone string `yaml:"timezone"`
+	// ERPReportLag: a stock or open-orders push covers the orders delivered
+	// at least this long before it (the ERP's list may have been made a
+	// little before it was sent). Default 5m.
+	ERPReportLag time.Duration `yaml:"erp_report_lag"`
 }
 
 // Location returns the matching time zone.
@@ -233,6 +237,9 @@ func (c *Config) fillDefaults() {
 	if c.Matching.Currency == "" {
 		c.Matching.Currency = "EUR"
 	}
+	if c.Matching.ERPReportLag == 0 {
+		c.Matching.ERPReportLag = 5 * time.Minute
+	}
 	if c.Matching.MaxLeadDays == 0 {
 		c.Matching.MaxLeadDays = 365
 	}
@@ -299,6 +306,9 @@ func (c *Config) Validate() error {
 	}
 	if len(c.Matching.Currency) != 3 || strings.ToUpper(c.Matching.Currency) != c.Matching.Currency {
 		bad("matching.currency", "%q is not an ISO 4217 code such as EUR", c.Matching.Currency)
+	}
+	if c.Matching.ERPReportLag < 0 {
+		bad("matching.erp_report_lag", "must not be negative")
 	}
 	if c.Matching.MaxLeadDays < 1 {
 		bad("matching.max_lead_days", "must be at least 1")

@@ -51,6 +51,13 @@ type Order struct {
 	PO               order.PurchaseOrder
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+
+	// loaded is what the order was when read, for saveOrder to see what
+	// changed (exposure.go).
+	loaded struct {
+		state    string
+		attempts int
+	}
 }
 
 // Settled reports whether the pipeline is done with the order for now: it
@@ -64,14 +71,21 @@ func (o *Order) Settled() bool {
 }
 
 // insertOrder stores a parsed order; inserted is false when a replay finds
-// the order already there.
-func insertOrder(ctx context.Context, tx pgx.Tx, docID int64, index int, po *order.PurchaseOrder, state, reason string) (id int64, inserted bool, err error) {
+// the order already there. A placeholder stands in for a message that could
+// not be read or matched when parsed: a replay that reads the message stores
+// its order in the placeholder's place, as long as the placeholder still
+// waits in review untouched; a placeholder never replaces anything.
+func insertOrder(ctx context.Context, tx pgx.Tx, docID int64, index int, po *order.PurchaseOrder, state, reason string, placeholder bool) (id int64, inserted bool, err error) {
 	err = tx.QueryRow(ctx, `
-		INSERT INTO orders (document_id, message_index, customer_number, po_number, function, data, state, review_reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		ON CONFLICT (document_id, message_index) DO NOTHING
+		INSERT INTO orders AS o (document_id, message_index, customer_number, po_number, function, data, state, review_reason, placeholder)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (document_id, message_index) DO UPDATE
+		SET customer_number = excluded.customer_number, po_number = excluded.po_number, function = excluded.function,
+		    data = excluded.data, state = excluded.state, review_reason = excluded.review_reason,
+		    placeholder = excluded.placeholder, updated_at = now()
+		WHERE o.placeholder AND o.state = 'review' AND NOT excluded.placeholder
 		RETURNING id`,
-		docID, index, po.CustomerNumber, po.PONumber, string(po.Function), po, state, reason).Scan(&id)
+		docID, index, po.CustomerNumber, po.PONumber, string(po.Function), po, state, reason, placeholder).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, false, nil
 	}
@@ -99,6 +113,7 @@ func scanOrder(row pgx.Row) (Order, error) {
 	if o.DeliveredAt.Unix() == 0 {
 		o.DeliveredAt = time.Time{}
 	}
+	o.loaded.state, o.loaded.attempts = o.State, o.DeliveryAttempts
 	return o, err
 }
 
@@ -148,6 +163,10 @@ func saveOrder(ctx context.Context, tx pgx.Tx, o *Order) error {
 	if err != nil {
 		return fmt.Errorf("intake: save order %d: %w", o.ID, err)
 	}
+	if err := syncExposure(ctx, tx, o); err != nil {
+		return err
+	}
+	o.loaded.state, o.loaded.attempts = o.State, o.DeliveryAttempts
 	return nil
 }
 

@@ -196,6 +196,9 @@ func run(ctx context.Context, db DB, sp *spec, src source, opts ImportOptions) (
 	if err := probs.err(sp.kind); err != nil {
 		return ImportResult{}, err
 	}
+	if err := releaseExposure(ctx, tx, sp.kind, opts.ReportLag); err != nil {
+		return ImportResult{}, err
+	}
 	res := ImportResult{Kind: sp.kind, Rows: rd.rows}
 	if err := tx.QueryRow(ctx, `SELECT version FROM masterdata_version`).Scan(&res.Version); err != nil {
 		return ImportResult{}, fmt.Errorf("masterdata: version: %w", err)

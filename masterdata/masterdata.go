@@ -57,6 +57,7 @@ import (
 	"context"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -138,7 +139,15 @@ type ImportOptions struct {
 	// UnzipLimit bounds the uncompressed size of an XLSX file. Zero means
 	// DefaultUnzipLimit.
 	UnzipLimit int64
+	// ReportLag is how long before a stock or open-orders push an order
+	// must have been delivered for the push to cover it (see
+	// ReleaseExposure). Zero means DefaultReportLag.
+	ReportLag time.Duration
 }
+
+// DefaultReportLag is ImportOptions.ReportLag's default: an ERP's list is
+// taken to include what it received at least this long before the push.
+const DefaultReportLag = 5 * time.Minute
 
 func (o ImportOptions) withDefaults() ImportOptions {
 	if o.MaxRows <= 0 {
@@ -149,6 +158,9 @@ func (o ImportOptions) withDefaults() ImportOptions {
 	}
 	if o.UnzipLimit <= 0 {
 		o.UnzipLimit = DefaultUnzipLimit
+	}
+	if o.ReportLag <= 0 {
+		o.ReportLag = DefaultReportLag
 	}
 	return o
 }

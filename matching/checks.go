@@ -184,9 +184,18 @@ func (m *run) checkStock(l *order.Line, lr *LineResult) {
 	} else {
 		avail = m.snap.StockTotal(lr.Item)
 	}
+	var reserved order.Decimal
+	if h := m.history(); h != nil {
+		reserved = h.Reserved[lr.SKU]
+		avail = avail.Sub(reserved)
+	}
 	if total.Cmp(avail) > 0 {
 		base := m.snap.BaseUnit(lr.Item)
-		m.add(newException(InsufficientStock, l.LineNo, lr.SKU, total.String()+" "+base, avail.String()+" "+base+where, nil))
+		expected := avail.String() + " " + base + where
+		if reserved.Sign() > 0 {
+			expected += " (" + reserved.String() + " " + base + " more are held by orders on their way to the ERP)"
+		}
+		m.add(newException(InsufficientStock, l.LineNo, lr.SKU, total.String()+" "+base, expected, nil))
 	}
 }
 
@@ -238,8 +247,9 @@ func (m *run) checkPrior() {
 		for _, p := range prior {
 			// A change or cancellation is not an order of its own: an
 			// original arriving after one (that found no original) is not
-			// a second copy.
-			if p.State == "rejected" || p.Function == order.FunctionChange || p.Function == order.FunctionCancellation {
+			// a second copy. A copy that arrived after this one is the
+			// duplicate, not this one.
+			if p.State == "rejected" || p.Later || p.Function == order.FunctionChange || p.Function == order.FunctionCancellation {
 				continue
 			}
 			m.add(newException(DuplicateOrder, 0, "", po.PONumber, priorText(p), nil))

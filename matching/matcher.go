@@ -68,10 +68,16 @@ type History struct {
 	// with the order number a change references (RFF+ON), this order excluded.
 	Prior []catalog.PriorOrder
 	// PendingValue is the value of the customer's orders accepted by
-	// ordergate but not yet reported by the ERP as open orders (approved or
-	// on their way to the ERP), this order excluded. It adds to the
-	// snapshot's open orders for the credit check.
+	// ordergate but not yet reported by the ERP as open orders (approved,
+	// on their way to the ERP, or delivered after the snapshot's last
+	// open-orders push), this order excluded. It adds to the snapshot's open
+	// orders for the credit check.
 	PendingValue order.Decimal
+	// Reserved is the stock, per SKU in base units, that orders of any
+	// customer accepted by ordergate hold and the snapshot's stock does not
+	// reflect yet (see intake's exposure rule), this order excluded. It is
+	// taken off the snapshot's stock; nil means none is known.
+	Reserved map[string]order.Decimal
 }
 
 // Result is what Match decides.
@@ -247,11 +253,11 @@ func (m *run) add(e Exception) { m.res.Exceptions = append(m.res.Exceptions, e) 
 func dateKey(d order.Date) int32 { return catalog.DateKey(d) }
 
 // Apply writes the result into the order the pipeline stores: the customer
-// number, status, exceptions and per line SKU, agreed price and evidence.
+// number (empty when no customer was identified: a customer chosen by a
+// person stays in ChosenCustomer, and matching again decides afresh), status,
+// exceptions and per line SKU, agreed price and evidence.
 func Apply(po *order.PurchaseOrder, r *Result) {
-	if r.CustomerNumber != "" {
-		po.CustomerNumber = r.CustomerNumber
-	}
+	po.CustomerNumber = r.CustomerNumber
 	po.CustomerBy = r.CustomerBy
 	po.Total = nil
 	if r.Customer != catalog.NoCustomer {

@@ -78,7 +78,7 @@ var goodSenders = []func(po *order.PurchaseOrder){
 	},
 	func(po *order.PurchaseOrder) {
 		po.Sender = order.Sender{Kind: order.SenderUser, ID: "anna", Verified: true}
-		po.CustomerNumber = "C100"
+		po.ChosenCustomer = "C100"
 	},
 	func(po *order.PurchaseOrder) { po.Sender = order.Sender{Kind: order.SenderGLN, ID: glnAcme} },
 }
@@ -91,10 +91,10 @@ var badOrders = []func(po *order.PurchaseOrder){
 		po.Sender, po.Buyer = order.Sender{Kind: order.SenderEmail, ID: "x@acme.example"}, nil
 	},
 	func(po *order.PurchaseOrder) {
-		po.Sender, po.Buyer, po.CustomerNumber = order.Sender{Kind: order.SenderEDI, ID: "WHO"}, nil, ""
+		po.Sender, po.Buyer, po.ChosenCustomer = order.Sender{Kind: order.SenderEDI, ID: "WHO"}, nil, ""
 	},
 	func(po *order.PurchaseOrder) { po.Buyer = &order.Party{GLN: glnBeta} },
-	func(po *order.PurchaseOrder) { po.CustomerNumber = "C200" },
+	func(po *order.PurchaseOrder) { po.ChosenCustomer = "C200" },
 	func(po *order.PurchaseOrder) { po.PONumber = "PO-OLD" },
 	func(po *order.PurchaseOrder) { po.Function = order.FunctionChange },
 	func(po *order.PurchaseOrder) { po.Function, po.PONumber = order.FunctionCancellation, "PO-SENT" },

@@ -101,13 +101,20 @@ type Amount struct {
 
 // PurchaseOrder is the canonical order every parser produces.
 type PurchaseOrder struct {
-	Format         string      `json:"format"` // edifact, email, xlsx, csv, text
-	PONumber       string      `json:"po_number"`
-	Function       Function    `json:"function"`
-	OrderDate      Date        `json:"order_date,omitzero"`
-	DeliveryDate   Date        `json:"delivery_date,omitzero"`
-	Currency       string      `json:"currency,omitempty"`
-	CustomerNumber string      `json:"customer_number,omitempty"`
+	Format       string   `json:"format"` // edifact, email, xlsx, csv, text
+	PONumber     string   `json:"po_number"`
+	Function     Function `json:"function"`
+	OrderDate    Date     `json:"order_date,omitzero"`
+	DeliveryDate Date     `json:"delivery_date,omitzero"`
+	Currency     string   `json:"currency,omitempty"`
+	// CustomerNumber is our number of the customer the order is from: as
+	// matching identified it, or as the document says where no matching
+	// ran (a parser that reads it from the document).
+	CustomerNumber string `json:"customer_number,omitempty"`
+	// ChosenCustomer is the customer a person chose for the document (at
+	// upload, or at the desk). Matching takes it as the first evidence and
+	// never writes it: matching's own result goes to CustomerNumber.
+	ChosenCustomer string      `json:"chosen_customer,omitempty"`
 	Sender         Sender      `json:"sender"`
 	Buyer          *Party      `json:"buyer,omitempty"`
 	ShipTo         *Party      `json:"ship_to,omitempty"`

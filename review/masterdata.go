@@ -29,7 +29,7 @@ func (s *Server) putMasterData(c *gin.Context) {
 		apiError(c, statusFor(err, http.StatusBadRequest), "cannot read the body: "+err.Error())
 		return
 	}
-	res, err := masterdata.UpsertJSON(c.Request.Context(), s.Pool, kind, body, masterdata.ImportOptions{})
+	res, err := masterdata.UpsertJSON(c.Request.Context(), s.Pool, kind, body, masterdata.ImportOptions{ReportLag: s.ReportLag})
 	var ie *masterdata.ImportError
 	if errors.As(err, &ie) {
 		problems := make([]gin.H, len(ie.Problems))

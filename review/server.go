@@ -27,6 +27,8 @@ type Server struct {
 	Pipeline *intake.Pipeline
 	// MaxDocumentBytes limits uploads (limits.max_document_bytes).
 	MaxDocumentBytes int64
+	// ReportLag is passed to master-data pushes (matching.erp_report_lag).
+	ReportLag time.Duration
 }
 
 // Handler returns the HTTP handler with every route.

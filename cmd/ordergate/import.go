@@ -44,14 +44,14 @@ func (e *env) importData(args []string) int {
 		return 2
 	}
 	ctx := context.Background()
-	_, _, h, err := e.connect(ctx, *path)
+	cfg, _, h, err := e.connect(ctx, *path)
 	if err != nil {
 		return e.fail("import", err)
 	}
 	defer h.Close()
 	// Master-data files are far larger than order sheets: they keep the
 	// package's own limits (masterdata.DefaultMaxRows, DefaultUnzipLimit).
-	opts := masterdata.ImportOptions{Format: f}
+	opts := masterdata.ImportOptions{Format: f, ReportLag: cfg.Matching.ERPReportLag}
 	if !*quiet {
 		opts.Progress = e.stderr
 	}

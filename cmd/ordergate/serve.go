@@ -98,7 +98,7 @@ func (e *env) serve(args []string, withDemo bool) int {
 
 	srv := &http.Server{
 		Handler: (&review.Server{Pool: h.Pool, Log: log, Gatherer: reg, Pipeline: pipe,
-			MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes)}).Handler(),
+			MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes), ReportLag: cfg.Matching.ERPReportLag}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	httpDone := make(chan error, 1)
