@@ -67,6 +67,7 @@ func Build(d Data) (*Snapshot, error) {
 	s.buildPrices(d.Prices, &p)
 	s.buildStock(d.Stock, &p)
 	s.buildOrders(d.OpenOrders, d.PriorOrders, &p)
+	s.buildLocations(d.Locations, &p)
 	if err := p.err(); err != nil {
 		return nil, err
 	}

@@ -177,6 +177,8 @@ type Snapshot struct {
 	prior    []PriorOrder    // grouped by key
 	priorIdx map[string]span // customer(4 bytes) + normalised PO number
 
+	locs locationIndex
+
 	textOnce sync.Once
 	text     *textIndex
 }

@@ -123,6 +123,9 @@ func TestDemoShowsEveryExceptionCode(t *testing.T) {
 		case d.Shows != "" && !slices.Contains(codes, d.Shows):
 			t.Errorf("%s should show %s, shows %v", d.Name, d.Shows, codes)
 		}
+		if to := orders[0].PO.DeliverTo; d.Name == "12-clean-ship-to.edi" && (to == nil || to.Code != "B" || to.Address != "Industrieweg 114") {
+			t.Errorf("%s should go to site B, goes to %+v", d.Name, to)
+		}
 	}
 	for _, c := range matching.Codes {
 		if !seen[string(c)] && c != matching.UnverifiedSender {

@@ -97,6 +97,15 @@ func convCurrency(s string) (any, string) {
 	return c, ""
 }
 
+// convCountry accepts an ISO 3166-1 alpha-2 country code.
+func convCountry(s string) (any, string) {
+	c := strings.ToUpper(s)
+	if len(c) != 2 || strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		return nil, fmt.Sprintf("%q is not a country code (two letters, such as BE)", s)
+	}
+	return c, ""
+}
+
 // convStatus accepts the item statuses of catalog.ItemStatus.
 func convStatus(s string) (any, string) {
 	switch st := catalog.ItemStatus(strings.ToLower(s)); st {

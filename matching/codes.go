@@ -23,6 +23,7 @@ import (
 //	DELIVERY_DATE       both   requested date in the past or more than MaxLeadDays ahead
 //	ORIGINAL_NOT_FOUND  order  change/cancellation for a PO never received
 //	ALREADY_DELIVERED   order  change/cancellation for an order already in the ERP
+//	UNKNOWN_SHIP_TO     order  ship-to not a location of the customer, no full address (add the location)
 //	UNKNOWN_ITEM        line   no item found (pick one of the suggestions)
 //	AMBIGUOUS_ITEM      line   the line's numbers point to different items
 //	INVALID_GTIN        line   the GTIN has a wrong length or check digit
@@ -50,6 +51,7 @@ const (
 	DeliveryDate      Code = "DELIVERY_DATE"
 	OriginalNotFound  Code = "ORIGINAL_NOT_FOUND"
 	AlreadyDelivered  Code = "ALREADY_DELIVERED"
+	UnknownShipTo     Code = "UNKNOWN_SHIP_TO"
 	UnknownItem       Code = "UNKNOWN_ITEM"
 	AmbiguousItem     Code = "AMBIGUOUS_ITEM"
 	InvalidGTIN       Code = "INVALID_GTIN"
@@ -68,7 +70,7 @@ const (
 var Codes = []Code{
 	UnknownCustomer, AmbiguousCustomer, UnverifiedSender, ManualApproval, ParseError,
 	CurrencyMismatch, CreditLimit, DuplicateOrder, DeliveryDate, OriginalNotFound,
-	AlreadyDelivered, UnknownItem, AmbiguousItem, InvalidGTIN, NotInAssortment,
+	AlreadyDelivered, UnknownShipTo, UnknownItem, AmbiguousItem, InvalidGTIN, NotInAssortment,
 	ItemBlocked, ItemDiscontinued, UnitMismatch, PackSize, MinQuantity,
 	PriceMismatch, NoPrice, InsufficientStock,
 }
@@ -104,8 +106,9 @@ type Exception struct {
 	// Got is the value in the order; Expected what the master data wants.
 	Got      string `json:"got,omitempty"`
 	Expected string `json:"expected,omitempty"`
-	// Suggestions are items (or, for customers, customer numbers in SKU)
-	// the desk can pick.
+	// Suggestions are items (or, for customers, customer numbers in SKU;
+	// for ship-tos, the customer's locations by GLN or code) the desk can
+	// pick.
 	Suggestions []Suggestion `json:"suggestions,omitempty"`
 	// Message is the sentence shown to the desk (see messages).
 	Message string `json:"message"`
@@ -133,6 +136,7 @@ var messages = map[Code]message{
 	DeliveryDate:      {"Delivery date", "The requested delivery date {got} is {expected}."},
 	OriginalNotFound:  {"Original not found", "This {expected} refers to purchase order {got}, which we never received."},
 	AlreadyDelivered:  {"Already in ERP", "Purchase order {got} is already in the ERP ({expected}); apply this change there by hand."},
+	UnknownShipTo:     {"Unknown ship-to", "The order asks for delivery to {got}, which is not a delivery location of {expected}. Add the location to the master data (import locations) or correct the delivery address, then match again.{suggestions}"},
 	UnknownItem:       {"Unknown item", "Line {line}: we do not know item {got}.{suggestions}"},
 	AmbiguousItem:     {"Ambiguous item", "Line {line}: the item numbers on the line point to different items: {got}. Pick the right one.{suggestions}"},
 	InvalidGTIN:       {"Invalid GTIN", "Line {line}: GTIN {got} is not valid ({expected})."},

@@ -70,6 +70,12 @@ func TestExceptions(t *testing.T) {
 		{"ship-to GLN of the customer as sender", func(po *order.PurchaseOrder, o *Options) {
 			po.Sender = order.Sender{Kind: order.SenderGLN, ID: glnAcmeShipTo}
 		}, nil, "C100"},
+		{"ship-to GLN that is no location of the customer", func(po *order.PurchaseOrder, o *Options) {
+			po.ShipTo = &order.Party{GLN: glnNowhere}
+		}, []string{"UNKNOWN_SHIP_TO"}, "C100"},
+		{"ship-to GLN of a location of the customer", func(po *order.PurchaseOrder, o *Options) {
+			po.ShipTo = &order.Party{GLN: glnAcmeStore}
+		}, nil, "C100"},
 		{"verified known address", emailFrom("Orders <ORDERS@acme.example>", true), nil, "C100"},
 		{"unverified known address", emailFrom("orders@acme.example", false), []string{"UNVERIFIED_SENDER"}, "C100"},
 		{"verified domain only", emailFrom("new.buyer@acme.example", true), nil, "C100"},

@@ -96,6 +96,9 @@ type Result struct {
 	// Total is the order value at agreed prices (sent prices where no
 	// agreed price was found).
 	Total order.Decimal
+	// DeliverTo is where the goods go, resolved from the order's ship-to
+	// (see checkShipTo); nil for the customer's default address.
+	DeliverTo *order.Location
 }
 
 // Approved reports whether the order may go to the ERP untouched.
@@ -207,6 +210,7 @@ func Match(snap *catalog.Snapshot, po *order.PurchaseOrder, opts Options) *Resul
 	m.res = &Result{Customer: catalog.NoCustomer, Lines: make([]LineResult, len(po.Lines))}
 	m.identifyCustomer()
 	m.checkDocument()
+	m.checkShipTo()
 	m.matchLines()
 	m.checkOrder()
 	// Order-level exceptions first, then by line; within those, in the
@@ -255,10 +259,12 @@ func dateKey(d order.Date) int32 { return catalog.DateKey(d) }
 // Apply writes the result into the order the pipeline stores: the customer
 // number (empty when no customer was identified: a customer chosen by a
 // person stays in ChosenCustomer, and matching again decides afresh), status,
-// exceptions and per line SKU, agreed price and evidence.
+// exceptions, where the goods go, and per line SKU, agreed price and
+// evidence.
 func Apply(po *order.PurchaseOrder, r *Result) {
 	po.CustomerNumber = r.CustomerNumber
 	po.CustomerBy = r.CustomerBy
+	po.DeliverTo = r.DeliverTo
 	po.Total = nil
 	if r.Customer != catalog.NoCustomer {
 		t := r.Total

@@ -144,6 +144,40 @@ type PurchaseOrder struct {
 	Total      *Decimal    `json:"total,omitempty"`
 	Status     string      `json:"status,omitempty"`
 	Exceptions []Exception `json:"exceptions,omitempty"`
+	// DeliverTo is where the goods go, as matching resolved ShipTo: the
+	// customer's location from the master data, or the address as sent.
+	// Nil means the customer's default address (no ship-to, or the
+	// customer's own GLN). ShipTo stays as the customer sent it.
+	DeliverTo *Location `json:"deliver_to,omitempty"`
+}
+
+// Location is a delivery address as the ERP connectors send it.
+type Location struct {
+	// Code is the ERP's code of the customer's delivery location (a
+	// ship-to address code, Visma's customer location id), when the master
+	// data has one.
+	Code     string `json:"code,omitempty"`
+	GLN      string `json:"gln,omitempty"`
+	Name     string `json:"name,omitempty"`
+	Address  string `json:"address,omitempty"`
+	City     string `json:"city,omitempty"`
+	Postcode string `json:"postcode,omitempty"`
+	Country  string `json:"country,omitempty"` // ISO 3166-1 alpha-2
+	// From says how it was found: LocationFromMasterData or
+	// LocationAsSent.
+	From string `json:"from,omitempty"`
+}
+
+// Where a Location comes from.
+const (
+	LocationFromMasterData = "locations" // a location of the customer in the master data
+	LocationAsSent         = "order"     // the ship-to address in the order
+)
+
+// HasAddress reports whether the location carries a postal address (a
+// street and a city), as opposed to a bare code or GLN.
+func (l *Location) HasAddress() bool {
+	return l != nil && strings.TrimSpace(l.Address) != "" && strings.TrimSpace(l.City) != ""
 }
 
 // LineAction says what a line of a change message does to the original
