@@ -65,8 +65,12 @@ type Log struct {
 // Workers sizes the job queue.
 type Workers struct {
 	// Pipeline is the number of concurrent pipeline jobs (parse, match,
-	// route, deliver). Env: ORDERGATE_WORKERS.
+	// acknowledgements). Env: ORDERGATE_WORKERS.
 	Pipeline int `yaml:"pipeline"`
+	// Delivery is the number of concurrent deliveries to the ERP, on a
+	// queue of their own, so a slow or hung ERP holds up only them.
+	// Default 4.
+	Delivery int `yaml:"delivery"`
 	// JobTimeout bounds one pipeline job (a parse, an ERP call). Default 2m.
 	JobTimeout time.Duration `yaml:"job_timeout"`
 	// RescueAfter is when a job still marked running is taken for dead (its
@@ -157,7 +161,7 @@ func Default() Config {
 		DataDir: "ordergate-data",
 		HTTP:    HTTP{Addr: "127.0.0.1:8080", ShutdownTimeout: 30 * time.Second},
 		Log:     Log{Level: "info", Format: "text"},
-		Workers: Workers{Pipeline: 8, JobTimeout: 2 * time.Minute, RescueAfter: 3 * time.Minute, RetryBackoff: 30 * time.Second},
+		Workers: Workers{Pipeline: 8, Delivery: 4, JobTimeout: 2 * time.Minute, RescueAfter: 3 * time.Minute, RetryBackoff: 30 * time.Second},
 		Limits: Limits{
 			MaxDocumentBytes: 25 << 20,
 			MaxLines:         10000,
@@ -282,6 +286,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Workers.Pipeline < 1 || c.Workers.Pipeline > 1000 {
 		bad("workers.pipeline", "%d is outside 1..1000", c.Workers.Pipeline)
+	}
+	if c.Workers.Delivery < 1 || c.Workers.Delivery > 1000 {
+		bad("workers.delivery", "%d is outside 1..1000", c.Workers.Delivery)
 	}
 	if c.Workers.JobTimeout < time.Second {
 		bad("workers.job_timeout", "%s is too short (at least 1s)", c.Workers.JobTimeout)

@@ -47,6 +47,9 @@ type Order struct {
 	ApprovedAt       time.Time
 	DeliveredAt      time.Time
 	DeliveryAttempts int
+	// ApprovedAttempts is DeliveryAttempts when the order was last
+	// approved; the attempts since count against the delivery budget.
+	ApprovedAttempts int
 	DeliveryError    string
 	PO               order.PurchaseOrder
 	CreatedAt        time.Time
@@ -96,13 +99,13 @@ func insertOrder(ctx context.Context, tx pgx.Tx, docID int64, index int, po *ord
 }
 
 const orderColumns = `id, document_id, message_index, state, review_reason, erp_order_no, erp_order_id,
-	coalesce(approved_at, 'epoch'), coalesce(delivered_at, 'epoch'), delivery_attempts, delivery_error,
+	coalesce(approved_at, 'epoch'), coalesce(delivered_at, 'epoch'), delivery_attempts, approved_attempts, delivery_error,
 	data, created_at, updated_at`
 
 func scanOrder(row pgx.Row) (Order, error) {
 	var o Order
 	err := row.Scan(&o.ID, &o.DocumentID, &o.MessageIndex, &o.State, &o.ReviewReason, &o.ERPOrderNo, &o.ERPOrderID,
-		&o.ApprovedAt, &o.DeliveredAt, &o.DeliveryAttempts, &o.DeliveryError,
+		&o.ApprovedAt, &o.DeliveredAt, &o.DeliveryAttempts, &o.ApprovedAttempts, &o.DeliveryError,
 		&o.PO, &o.CreatedAt, &o.UpdatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Order{}, db.ErrNotFound
@@ -120,6 +123,7 @@ func scanOrder(row pgx.Row) (Order, error) {
 // approve stamps the approval time that orders a customer's deliveries.
 func (o *Order) approve() {
 	o.ApprovedAt = time.Now()
+	o.ApprovedAttempts = o.DeliveryAttempts
 	o.ReviewReason = ""
 	o.DeliveryError = ""
 }
@@ -157,9 +161,9 @@ func saveOrder(ctx context.Context, tx pgx.Tx, o *Order) error {
 	}
 	_, err := tx.Exec(ctx, `UPDATE orders SET state = $2, review_reason = $3, erp_order_no = $4, data = $5,
 		customer_number = $6, erp_order_id = $7, approved_at = $8, delivered_at = $9, delivery_error = $10,
-		updated_at = now() WHERE id = $1`,
+		approved_attempts = $11, updated_at = now() WHERE id = $1`,
 		o.ID, o.State, o.ReviewReason, o.ERPOrderNo, o.PO, o.PO.CustomerNumber, o.ERPOrderID,
-		nullTime(o.ApprovedAt), nullTime(o.DeliveredAt), o.DeliveryError)
+		nullTime(o.ApprovedAt), nullTime(o.DeliveredAt), o.DeliveryError, o.ApprovedAttempts)
 	if err != nil {
 		return fmt.Errorf("intake: save order %d: %w", o.ID, err)
 	}

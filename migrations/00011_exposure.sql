@@ -17,6 +17,9 @@ ALTER TABLE orders
     -- crash is recovered once its worker's lock is free and this is old
     -- enough (intake/deliver.go).
     ADD COLUMN delivery_started_at timestamptz,
+    -- delivery_attempts when the order was last approved: the attempts
+    -- since then are what counts against workers' delivery budget.
+    ADD COLUMN approved_attempts   integer     NOT NULL DEFAULT 0,
     -- The row stands in for a message that could not be read (or was too
     -- long to match) when the document was parsed; a replay of the
     -- document may replace it with the order read then.
@@ -65,4 +68,4 @@ DROP TABLE reservations;
 DROP INDEX orders_undecided_po;
 DROP INDEX orders_uncovered;
 DROP INDEX orders_exposure;
-ALTER TABLE orders DROP COLUMN counted_until, DROP COLUMN delivery_started_at, DROP COLUMN placeholder;
+ALTER TABLE orders DROP COLUMN counted_until, DROP COLUMN delivery_started_at, DROP COLUMN approved_attempts, DROP COLUMN placeholder;

@@ -140,7 +140,7 @@ func connector(cfg config.Config, log *slog.Logger) (erp.Connector, error) {
 	if cfg.ERP.Kind == "" {
 		return nil, nil
 	}
-	return erp.New(cfg.ERP, nil, log)
+	return erp.New(cfg.ERP, cfg.ERP.HTTPClient(), log)
 }
 
 // acks configures the acknowledgements to EDI partners.
