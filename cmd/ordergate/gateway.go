@@ -64,9 +64,9 @@ func newGateway(cfg config.Config, h *db.Handle, log *slog.Logger, workers int, 
 		// no longer be under way at our end (see README, erp.timeout).
 		Delivery: intake.DeliveryOptions{Backoff: cfg.Workers.RetryBackoff,
 			RecoverAfter: cfg.ERP.RequestTimeout() + recoverMargin},
-		ERP:              conn,
-		Acks:             acks(cfg),
-		Mailer:           mail,
+		ERP:    conn,
+		Acks:   acks(cfg),
+		Mailer: mail,
 		Matcher: &intake.CatalogMatcher{
 			Snapshot: live.Snapshot,
 			Version:  live.Version,
