@@ -60,13 +60,22 @@ type Parser interface {
 	Parse(ctx context.Context, doc Document) (Result, error)
 }
 
-// Registry holds the parsers in priority order.
+// Registry holds the parsers in priority order and the limits every order
+// they read must keep.
 type Registry struct {
 	parsers []Parser
+	limits  Limits
 }
 
-// NewRegistry returns a registry trying parsers in the given order.
+// NewRegistry returns a registry trying parsers in the given order, with
+// the default Limits.
 func NewRegistry(ps ...Parser) *Registry { return &Registry{parsers: ps} }
+
+// WithLimits sets the limits orders must keep and returns r.
+func (r *Registry) WithLimits(l Limits) *Registry {
+	r.limits = l
+	return r
+}
 
 // Formats lists the registered format names.
 func (r *Registry) Formats() []string {
@@ -92,7 +101,9 @@ func (r *Registry) Detect(doc Document) (Parser, error) {
 	return nil, fmt.Errorf("%w: %s", ErrUnsupported, Describe(head))
 }
 
-// Parse detects the format and parses the document.
+// Parse detects the format and parses the document. Orders over the
+// registry's Limits become message errors (see Limits.Check), in one place
+// for every format.
 func (r *Registry) Parse(ctx context.Context, doc Document) (Result, error) {
 	p, err := r.Detect(doc)
 	if err != nil {
@@ -102,6 +113,7 @@ func (r *Registry) Parse(ctx context.Context, doc Document) (Result, error) {
 	if res.Format == "" {
 		res.Format = p.Name()
 	}
+	r.limits.apply(&res)
 	return res, err
 }
 

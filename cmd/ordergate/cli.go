@@ -152,9 +152,10 @@ func acks(cfg config.Config) *intake.AckOptions {
 		Us: edifact.PartyID{ID: cfg.EDI.InterchangeID, Qualifier: cfg.EDI.Qualifier}}
 }
 
-// registry lists the formats this build reads, in sniffing order.
-func registry() *parsers.Registry {
-	return parsers.NewRegistry(edifact.New())
+// registry lists the formats this build reads, in sniffing order, with
+// the configured bounds on quantities and prices.
+func registry(l config.Limits) *parsers.Registry {
+	return parsers.NewRegistry(edifact.New()).WithLimits(l.Parsers())
 }
 
 func (e *env) version(args []string) int {
