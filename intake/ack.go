@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/ordergate/ordergate/atomicfile"
+	"github.com/ordergate/ordergate/catalog"
 	"github.com/ordergate/ordergate/order"
 	"github.com/ordergate/ordergate/parsers"
 	"github.com/ordergate/ordergate/parsers/edifact"
@@ -238,8 +239,12 @@ func interchangeOf(ics []edifact.Interchange, env *order.Envelope) (edifact.Inte
 
 // orderResponse answers an order: rejected with the reason; accepted with
 // changes where matching delivered another quantity, unit or price than the
-// buyer sent; accepted otherwise. The response number is the ERP's order
-// number when there is one.
+// buyer sent; accepted otherwise. Units are compared as UN/ECE Rec 20 codes
+// the way master data normalises them (EA, H87 and PCE are one unit) and
+// prices per one unit, the sent price basis applied (PRI 5284: 145 per 10
+// is 14.50). An unchanged line repeats what the buyer sent; a changed one
+// says our quantity and unit and our price per one unit. The response
+// number is the ERP's order number when there is one.
 func orderResponse(o *Order, a AckArgs, today order.Date) (edifact.OrderResponse, string) {
 	number := o.ERPOrderNo
 	if number == "" {
@@ -258,11 +263,13 @@ func orderResponse(o *Order, a AckArgs, today order.Date) (edifact.OrderResponse
 	for i := range r.Lines {
 		l := &o.PO.Lines[i]
 		qty, unit := l.Ordered()
-		changed := qty.Cmp(l.Quantity) != 0 || unit != l.Unit && l.Unit != ""
-		if l.AgreedPrice != nil && (l.UnitPrice == nil || l.AgreedPrice.Cmp(*l.UnitPrice) != 0) {
-			r.Lines[i].Price = l.AgreedPrice
-			if l.UnitPrice != nil { // a price we add where none was sent is no change
-				changed = true
+		changed := qty.Cmp(l.Quantity) != 0 || l.Unit != "" && catalog.NormalizeUnit(unit) != catalog.NormalizeUnit(l.Unit)
+		if l.AgreedPrice != nil {
+			sent, hasSent, ok := l.PricePerUnit()
+			if !hasSent || !ok || changed || l.AgreedPrice.Cmp(sent) != 0 {
+				r.Lines[i].Price, r.Lines[i].PriceBasis = l.AgreedPrice, nil
+				// A price we add where none was sent is no change.
+				changed = changed || hasSent
 			}
 		}
 		if changed {
