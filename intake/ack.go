@@ -92,18 +92,14 @@ type ack struct {
 func (w *ackWorker) Work(ctx context.Context, job *river.Job[AckArgs]) error {
 	a := job.Args
 	pool := w.p.opts.Pool
-	doc, err := GetDocument(ctx, pool, a.DocumentID)
-	if err != nil {
-		return err
-	}
-	ics, _, err := edifact.New().ParseInterchanges(ctx, parsers.Document{Data: doc.Raw})
-	if err != nil && len(ics) == 0 {
-		w.p.log.Warn("no interchange to acknowledge", "document", doc.ID, "err", err)
-		return nil
-	}
 	var acks []ack
 	switch a.What {
 	case AckContrl:
+		// A CONTRL reports on every message: it reads the document.
+		ics, err := w.readInterchanges(ctx, a.DocumentID)
+		if err != nil {
+			return err
+		}
 		for _, ic := range ics {
 			if ic.AckRequested || w.p.opts.Acks.Contrl == ContrlAlways {
 				c := edifact.NewContrl(ic)
@@ -124,12 +120,15 @@ func (w *ackWorker) Work(ctx context.Context, job *river.Job[AckArgs]) error {
 		if err != nil {
 			return err
 		}
-		ic, ok := interchangeOf(ics, o.PO.Envelope)
+		ic, ok, err := w.orderInterchange(ctx, &o)
+		if err != nil {
+			return err
+		}
 		if !ok {
 			w.p.log.Warn("order's interchange not found; no ORDRSP", "order", o.ID)
 			return nil
 		}
-		resp, status := orderResponse(&o, a, order.DateOf(time.Now()))
+		resp, status := orderResponse(&o, a, order.DateOf(w.now()))
 		acks = append(acks, ack{interchange: ic.ControlRef, partner: ic.Sender.ID, status: status, in: ic,
 			build: func(out edifact.Outbound) ([]byte, error) {
 				var b bytes.Buffer
@@ -145,6 +144,44 @@ func (w *ackWorker) Work(ctx context.Context, job *river.Job[AckArgs]) error {
 		}
 	}
 	return w.writePending(ctx, a.DocumentID)
+}
+
+// now is the time acknowledgements are dated with.
+func (w *ackWorker) now() time.Time { return time.Now() }
+
+// orderInterchange returns the envelope of the interchange an order came
+// in: the one stored when its document was parsed, else (a document parsed
+// before envelopes were stored) read from the document.
+func (w *ackWorker) orderInterchange(ctx context.Context, o *Order) (edifact.Interchange, bool, error) {
+	if o.PO.Envelope == nil {
+		return edifact.Interchange{}, false, nil
+	}
+	ic, ok, err := storedInterchange(ctx, w.p.opts.Pool, o.DocumentID, o.PO.Envelope)
+	if err != nil || ok {
+		return ic, ok, err
+	}
+	ics, err := w.readInterchanges(ctx, o.DocumentID)
+	if err != nil {
+		return edifact.Interchange{}, false, err
+	}
+	ic, ok = interchangeOf(ics, o.PO.Envelope)
+	return ic, ok, nil
+}
+
+// readInterchanges reads and parses a document for its interchanges and
+// the status of each message; none when it has no interchange left to
+// acknowledge.
+func (w *ackWorker) readInterchanges(ctx context.Context, docID int64) ([]edifact.Interchange, error) {
+	doc, err := GetDocument(ctx, w.p.opts.Pool, docID)
+	if err != nil {
+		return nil, err
+	}
+	ics, _, err := edifact.New().ParseInterchanges(ctx, parsers.Document{Data: doc.Raw})
+	if err != nil && len(ics) == 0 {
+		w.p.log.Warn("no interchange to acknowledge", "document", doc.ID, "err", err)
+		return nil, nil
+	}
+	return ics, nil
 }
 
 // store records one acknowledgement unless it exists already.

@@ -200,3 +200,38 @@ func TestOrderAcceptedAsSentIsConfirmedWithoutAmendment(t *testing.T) {
 		t.Fatalf("ORDRSP with changes = %+v, line %+v", changed, changed.Lines[0])
 	}
 }
+
+// TestORDRSPDoesNotReadTheDocumentAgain: the acknowledgement of an order
+// is built from the envelope stored when its document was parsed, not by
+// reading the document again (for an interchange of thousands of orders
+// that was quadratic; BenchmarkAcknowledgeInterchange). The stored raw
+// bytes are emptied here to show that nothing reads them.
+func TestORDRSPDoesNotReadTheDocumentAgain(t *testing.T) {
+	t.Parallel()
+	out := t.TempDir()
+	b := ediPipeline(t, func(o *intake.Options) {
+		o.Acks = &intake.AckOptions{Dir: out, Contrl: intake.ContrlNever}
+	})
+	ctx := context.Background()
+	o := b.receiveOne(t, "unknown item", ediOrder("IC9", "PO-9", glnBuyer, "9", [3]string{gtinNone, "1", ""}))
+	if o.State != intake.StateReview {
+		t.Fatalf("order %s", o.State)
+	}
+	if _, err := b.pool.Exec(ctx, `UPDATE documents SET raw = ''::bytea WHERE id = $1`, o.DocumentID); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.p.RejectOrder(ctx, o.ID, "we do not sell item 5400000000034"); err != nil {
+		t.Fatal(err)
+	}
+	path := waitFiles(t, out, "ORDRSP_*.edi", 1)[0]
+	resp := readORDRSP(t, path)
+	if resp.Status != edifact.ResponseRejected || resp.PONumber != "PO-9" {
+		t.Fatalf("ORDRSP = %+v", resp)
+	}
+	raw, _ := os.ReadFile(path)
+	// The partner's envelope, answered: UNA as it sent one, its syntax,
+	// our id as it addressed us (no identity configured), to it.
+	if !strings.HasPrefix(string(raw), "UNA:+.? 'UNB+UNOC:3+5498765000017:14+"+glnBuyer+":14+") {
+		t.Fatalf("ORDRSP envelope: %s", raw)
+	}
+}
