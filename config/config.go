@@ -133,8 +133,9 @@ type Matching struct {
 	// MaxLeadDays: a requested delivery date further ahead is doubtful.
 	// Default 365.
 	MaxLeadDays int `yaml:"max_lead_days"`
-	// Timezone "today" is taken in for delivery dates and price validity
-	// (IANA name, e.g. Europe/Brussels). Default: the machine's.
+	// Timezone "today" is taken in for delivery dates and price validity,
+	// and acknowledgements to EDI partners are dated in (IANA name, e.g.
+	// Europe/Brussels). Default: the machine's.
 	Timezone string `yaml:"timezone"`
 	// ERPReportLag: a stock or open-orders push covers the orders delivered
 	// at least this long before it (the ERP's list may have been made a

@@ -44,6 +44,12 @@ type AckOptions struct {
 	// Contrl is when a CONTRL is sent: ContrlRequested (default),
 	// ContrlAlways or ContrlNever.
 	Contrl string
+	// Location is the zone the dates and times of acknowledgements are in
+	// (the ORDRSP document date DTM 137, the UNB time stamp): the
+	// supplier's, matching.timezone. Nil means the machine's zone.
+	Location *time.Location
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 }
 
 // AckArgs is the job that writes an acknowledgement: the CONTRL of a
@@ -146,8 +152,19 @@ func (w *ackWorker) Work(ctx context.Context, job *river.Job[AckArgs]) error {
 	return w.writePending(ctx, a.DocumentID)
 }
 
-// now is the time acknowledgements are dated with.
-func (w *ackWorker) now() time.Time { return time.Now() }
+// now is the time acknowledgements are dated with, in the supplier's zone.
+func (w *ackWorker) now() time.Time {
+	o := w.p.opts.Acks
+	now := time.Now
+	if o.Now != nil {
+		now = o.Now
+	}
+	loc := o.Location
+	if loc == nil {
+		loc = time.Local
+	}
+	return now().In(loc)
+}
 
 // orderInterchange returns the envelope of the interchange an order came
 // in: the one stored when its document was parsed, else (a document parsed
@@ -203,7 +220,7 @@ func (w *ackWorker) store(ctx context.Context, a AckArgs, k ack) error {
 	if us.ID == "" {
 		us = k.in.Recipient
 	}
-	content, err := k.build(edifact.ReplyTo(k.in, us, ctrl, time.Now()))
+	content, err := k.build(edifact.ReplyTo(k.in, us, ctrl, w.now()))
 	if err != nil {
 		return fmt.Errorf("intake: build %s: %w", a.What, err)
 	}

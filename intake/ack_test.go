@@ -235,3 +235,36 @@ func TestORDRSPDoesNotReadTheDocumentAgain(t *testing.T) {
 		t.Fatalf("ORDRSP envelope: %s", raw)
 	}
 }
+
+// TestORDRSPDatesAreInTheConfiguredZone: the response date (DTM 137) and
+// the UNB time stamp are the supplier's date and time, in the configured
+// zone, not the machine's: shortly after 10:30 UTC it is already tomorrow
+// on Kiritimati (UTC+14) and still yesterday on Pago Pago (UTC-11).
+func TestORDRSPDatesAreInTheConfiguredZone(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 25, 10, 30, 0, 0, time.UTC)
+	for _, c := range []struct{ zone, dtm, unb string }{
+		{"Pacific/Kiritimati", "2026-11-26", "+261126:0030+"},
+		{"Pacific/Pago_Pago", "2026-11-24", "+261124:2330+"},
+	} {
+		t.Run(c.zone, func(t *testing.T) {
+			t.Parallel()
+			loc, err := time.LoadLocation(c.zone)
+			if err != nil {
+				t.Skip(err)
+			}
+			out := t.TempDir()
+			b := ediPipeline(t, func(o *intake.Options) {
+				o.Acks = &intake.AckOptions{Dir: out, Contrl: intake.ContrlNever, Location: loc, Now: func() time.Time { return now }}
+			})
+			o := b.receiveOne(t, "clean", ediOrder("IC10", "PO-10", glnBuyer, "9", [3]string{gtinCoffee, "1", "14.50"}))
+			b.waitOrder(t, o.ID, intake.StateDelivered)
+			path := waitFiles(t, out, "ORDRSP_*.edi", 1)[0]
+			resp := readORDRSP(t, path)
+			raw, _ := os.ReadFile(path)
+			if resp.Date.String() != c.dtm || !strings.Contains(string(raw), c.unb) {
+				t.Fatalf("DTM 137 = %s, want %s; UNB should have %s:\n%s", resp.Date, c.dtm, c.unb, raw)
+			}
+		})
+	}
+}

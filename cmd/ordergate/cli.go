@@ -149,7 +149,7 @@ func acks(cfg config.Config) *intake.AckOptions {
 		return nil
 	}
 	return &intake.AckOptions{Dir: cfg.EDI.OutboundDir, Contrl: cfg.EDI.Contrl,
-		Us: edifact.PartyID{ID: cfg.EDI.InterchangeID, Qualifier: cfg.EDI.Qualifier}}
+		Us: edifact.PartyID{ID: cfg.EDI.InterchangeID, Qualifier: cfg.EDI.Qualifier}, Location: cfg.Matching.Location()}
 }
 
 // registry lists the formats this build reads, in sniffing order, with
