@@ -234,6 +234,22 @@ func TestORDRSPDoesNotReadTheDocumentAgain(t *testing.T) {
 	if !strings.HasPrefix(string(raw), "UNA:+.? 'UNB+UNOC:3+5498765000017:14+"+glnBuyer+":14+") {
 		t.Fatalf("ORDRSP envelope: %s", raw)
 	}
+
+	// A document parsed before envelopes were stored is read again.
+	o = b.receiveOne(t, "older", ediOrder("IC11", "PO-11", glnBuyer, "9", [3]string{gtinNone, "1", ""}))
+	if _, err := b.pool.Exec(ctx, `DELETE FROM document_interchanges WHERE document_id = $1`, o.DocumentID); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.p.RejectOrder(ctx, o.ID, "not sold"); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range waitFiles(t, out, "ORDRSP_*.edi", 2) {
+		found = found || readORDRSP(t, f).PONumber == "PO-11"
+	}
+	if !found {
+		t.Fatal("no ORDRSP for the order of a document without a stored envelope")
+	}
 }
 
 // TestORDRSPDatesAreInTheConfiguredZone: the response date (DTM 137) and
