@@ -21,6 +21,8 @@ import (
 
 	"github.com/ordergate/ordergate/erp"
 	"github.com/ordergate/ordergate/mailer"
+	"github.com/ordergate/ordergate/order"
+	"github.com/ordergate/ordergate/parsers"
 )
 
 // Config is the whole configuration. Field comments are the reference that
@@ -88,6 +90,17 @@ type Limits struct {
 	MaxLines         int      `yaml:"max_lines"`          // lines in one order
 	MaxSheetRows     int      `yaml:"max_sheet_rows"`
 	MaxZipExpansion  ByteSize `yaml:"max_zip_expansion"` // uncompressed size of an XLSX
+	// MaxQuantity and MaxUnitPrice bound every order line of every format
+	// (quantity and price basis; net and gross unit price); an order over
+	// them is refused as unreadable, saying which line. Default 1000000000
+	// each. See parsers.Limits.
+	MaxQuantity  order.Decimal `yaml:"max_quantity"`
+	MaxUnitPrice order.Decimal `yaml:"max_unit_price"`
+}
+
+// Parsers returns the limits the parsers registry enforces.
+func (l Limits) Parsers() parsers.Limits {
+	return parsers.Limits{MaxQuantity: l.MaxQuantity, MaxUnitPrice: l.MaxUnitPrice}
 }
 
 // Sources lists the intake sources.
@@ -124,8 +137,9 @@ type Matching struct {
 	// MaxLeadDays: a requested delivery date further ahead is doubtful.
 	// Default 365.
 	MaxLeadDays int `yaml:"max_lead_days"`
-	// Timezone "today" is taken in for delivery dates and price validity
-	// (IANA name, e.g. Europe/Brussels). Default: the machine's.
+	// Timezone "today" is taken in for delivery dates and price validity,
+	// and acknowledgements to EDI partners are dated in (IANA name, e.g.
+	// Europe/Brussels). Default: the machine's.
 	Timezone string `yaml:"timezone"`
 	// ERPReportLag: a stock or open-orders push covers the orders delivered
 	// at least this long before it (the ERP's list may have been made a
@@ -167,6 +181,8 @@ func Default() Config {
 			MaxLines:         10000,
 			MaxSheetRows:     100000,
 			MaxZipExpansion:  200 << 20,
+			MaxQuantity:      order.NewDecimal(parsers.DefaultMaxQuantity),
+			MaxUnitPrice:     order.NewDecimal(parsers.DefaultMaxUnitPrice),
 		},
 	}
 }
@@ -310,6 +326,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Limits.MaxZipExpansion <= 0 {
 		bad("limits.max_zip_expansion", "must be positive")
+	}
+	if c.Limits.MaxQuantity.Sign() <= 0 {
+		bad("limits.max_quantity", "must be positive")
+	}
+	if c.Limits.MaxUnitPrice.Sign() <= 0 {
+		bad("limits.max_unit_price", "must be positive")
 	}
 	if len(c.Matching.Currency) != 3 || strings.ToUpper(c.Matching.Currency) != c.Matching.Currency {
 		bad("matching.currency", "%q is not an ISO 4217 code such as EUR", c.Matching.Currency)

@@ -28,6 +28,7 @@ http:
   addr: 0.0.0.0:9000
 limits:
   max_document_bytes: 10MB
+  max_quantity: 50000
 sources:
   file_drop:
     - dir: /srv/edi/in
@@ -56,6 +57,9 @@ erp:
 	if cfg.Limits.MaxDocumentBytes != 10_000_000 {
 		t.Errorf("max_document_bytes = %d", cfg.Limits.MaxDocumentBytes)
 	}
+	if cfg.Limits.MaxQuantity.String() != "50000" || cfg.Limits.MaxUnitPrice.String() != "1000000000" {
+		t.Errorf("max_quantity = %s, max_unit_price = %s", cfg.Limits.MaxQuantity, cfg.Limits.MaxUnitPrice)
+	}
 	d := cfg.Sources.FileDrop[0]
 	if d.StableFor != 5*time.Second || d.Rescan != 10*time.Second {
 		t.Errorf("file drop durations = %v, %v", d.StableFor, d.Rescan)
@@ -79,6 +83,8 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"bad addr", "http:\n  addr: nope\n", nil, []string{"http.addr"}},
 		{"bad level and workers", "log:\n  level: loud\nworkers:\n  pipeline: 0\n", nil, []string{"log.level", "workers.pipeline"}},
 		{"bad size", "limits:\n  max_document_bytes: lots\n", nil, []string{"lots", "25MB"}},
+		{"bad bounds", "limits:\n  max_quantity: 0\n  max_unit_price: -5\n", nil, []string{"limits.max_quantity", "limits.max_unit_price"}},
+		{"bound not a number", "limits:\n  max_quantity: 1e9\n", nil, []string{"1e9", "not a number"}},
 		{"drop without dir", "sources:\n  file_drop:\n    - rescan: 1s\n", nil, []string{"sources.file_drop[0].dir"}},
 		{"bad database url", "", map[string]string{"DATABASE_URL": "mysql://x"}, []string{"database_url"}},
 		{"erp without url", "erp:\n  kind: webhook\n", nil, []string{"erp.webhook.url"}},

@@ -164,6 +164,10 @@ func Documents() []Doc {
 			lines: []ediLine{{gtin: gtin(9), qty: "1"}}})},
 		{Name: "41-insufficient-stock.edi", Shows: "INSUFFICIENT_STOCK", Data: one("DEMO0041", brasserie, ediMessage{po: "PO-DEMO-1016", buyer: brasserie,
 			lines: []ediLine{{gtin: gtin(10), qty: "50"}}})},
+		// Within the parser's limits line by line, but 900 million at
+		// 20,000 is more than an amount can hold.
+		{Name: "44-value-out-of-range.edi", Shows: "VALUE_OUT_OF_RANGE", Data: one("DEMO0044", brasserie, ediMessage{po: "PO-DEMO-1019", buyer: brasserie,
+			lines: []ediLine{{gtin: gtin(9), qty: "900000000", price: "20000"}}})},
 		{Name: "42-usd-customer-clean.edi", Data: one("DEMO0042", diner, ediMessage{po: "HD-1", buyer: diner, currency: "USD",
 			lines: []ediLine{{gtin: gtin(1), qty: "1"}}})},
 		// Waits in review (4 filters, sold by 6) until 51 changes it.

@@ -98,7 +98,11 @@ func reservedLines(po *order.PurchaseOrder) (skus, qty []string) {
 		if _, ok := sum[l.SKU]; !ok {
 			skus = append(skus, l.SKU)
 		}
-		sum[l.SKU] = sum[l.SKU].Add(l.BaseQuantity)
+		t, ok := sum[l.SKU].Add(l.BaseQuantity)
+		if !ok {
+			t = order.MaxDecimal // more than any stock: the safe side for other orders
+		}
+		sum[l.SKU] = t
 	}
 	slices.Sort(skus)
 	for _, s := range skus {
@@ -137,8 +141,8 @@ func pendingValue(ctx context.Context, tx pgx.Tx, snap *catalog.Snapshot, versio
 			bad = true
 			return nil
 		}
-		s := sum.Add(v)
-		if (v.Sign() > 0 && s.Cmp(sum) < 0) || (v.Sign() < 0 && s.Cmp(sum) > 0) {
+		s, ok := sum.Add(v)
+		if !ok {
 			overflow = true
 		}
 		sum = s

@@ -91,7 +91,7 @@ func (w *parseWorker) Work(ctx context.Context, job *river.Job[ParseArgs]) error
 		for _, e := range res.Errors {
 			probs.Errors = append(probs.Errors, MessageProblem(e))
 		}
-		rep, err := claimInterchanges(ctx, tx, doc.ID, res.Orders)
+		rep, err := claimInterchanges(ctx, tx, doc.ID, res.Orders, res.Interchanges)
 		if err != nil {
 			return err
 		}

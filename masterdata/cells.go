@@ -44,8 +44,9 @@ func convDecimal(minSign int) convert {
 			}
 			return nil, fmt.Sprintf("%q is not a number", s)
 		}
+		abs, ok := d.Abs()
 		switch {
-		case d.Abs().Cmp(maxAmount) >= 0:
+		case !ok || abs.Cmp(maxAmount) >= 0:
 			return nil, fmt.Sprintf("%q is too large", s)
 		case minSign == 0 && d.Sign() < 0:
 			return nil, fmt.Sprintf("%q must not be negative", s)

@@ -152,21 +152,23 @@ func (d *demand) init(lines int) {
 	}
 }
 
-// add records q more of id and returns the total ordered so far.
-func (d *demand) add(id catalog.ItemID, q order.Decimal) order.Decimal {
+// add records q more of id and returns the total ordered so far, and
+// false when that total is out of range.
+func (d *demand) add(id catalog.ItemID, q order.Decimal) (order.Decimal, bool) {
 	if d.big != nil {
-		t := d.big[id].Add(q)
+		t, ok := d.big[id].Add(q)
 		d.big[id] = t
-		return t
+		return t, ok
 	}
 	for i := range d.small {
 		if d.small[i].item == id {
-			d.small[i].qty = d.small[i].qty.Add(q)
-			return d.small[i].qty
+			t, ok := d.small[i].qty.Add(q)
+			d.small[i].qty = t
+			return t, ok
 		}
 	}
 	d.small = append(d.small, itemQty{id, q})
-	return q
+	return q, true
 }
 
 // checkStock checks the quantity ordered so far of the item against stock
@@ -175,7 +177,11 @@ func (m *run) checkStock(l *order.Line, lr *LineResult) {
 	if m.opts.IgnoreStock {
 		return
 	}
-	total := m.demand.add(lr.Item, lr.BaseQuantity)
+	total, ok := m.demand.add(lr.Item, lr.BaseQuantity)
+	if !ok {
+		m.lineOutOfRange(l, lr, "the quantity of "+lr.SKU+" ordered on this and earlier lines")
+		return
+	}
 	var avail order.Decimal
 	where := ""
 	if m.opts.Warehouse != "" {
@@ -187,7 +193,10 @@ func (m *run) checkStock(l *order.Line, lr *LineResult) {
 	var reserved order.Decimal
 	if h := m.history(); h != nil {
 		reserved = h.Reserved[lr.SKU]
-		avail = avail.Sub(reserved)
+		if avail, ok = avail.Sub(reserved); !ok {
+			m.add(newException(ValueOutOfRange, l.LineNo, lr.SKU, fmt.Sprintf("Line %d: the stock of %s left by the orders on their way to the ERP", l.LineNo, lr.SKU), checkStockData, nil))
+			return
+		}
 	}
 	if total.Cmp(avail) > 0 {
 		base := m.snap.BaseUnit(lr.Item)
@@ -303,24 +312,33 @@ func (m *run) checkCredit() {
 	if c.CreditLimit == nil || m.po.Function == order.FunctionCancellation {
 		return
 	}
-	exposure := c.OpenBalance.Add(m.snap.OpenOrdersValue(m.res.Customer)).Add(m.res.Total)
+	if m.res.TotalOutOfRange {
+		return // VALUE_OUT_OF_RANGE says the order value is unknown
+	}
+	exposure := newSum(c.OpenBalance)
+	exposure.add(m.snap.OpenOrdersValue(m.res.Customer))
+	exposure.add(m.res.Total)
 	if h := m.history(); h != nil {
-		exposure = exposure.Add(h.PendingValue)
+		exposure.add(h.PendingValue)
 	}
 	if m.opts.OrderID != "" {
 		if o, ok := m.snap.OpenOrder(m.opts.OrderID); ok && o.Customer == c.Number {
-			exposure = exposure.Sub(o.Value)
+			exposure.sub(o.Value)
 		}
 	}
 	if m.po.Function != order.FunctionOriginal {
 		for _, p := range m.priorOrders() {
 			if o, ok := m.snap.OpenOrder(p.OrderID); ok && o.Customer == c.Number {
-				exposure = exposure.Sub(o.Value)
+				exposure.sub(o.Value)
 				break
 			}
 		}
 	}
-	if exposure.Cmp(*c.CreditLimit) > 0 {
+	if !exposure.ok {
+		m.add(newException(ValueOutOfRange, 0, "", "The customer's credit exposure (open balance, open orders and this order)", checkOpenItems, nil))
+		return
+	}
+	if exposure := exposure.v; exposure.Cmp(*c.CreditLimit) > 0 {
 		m.add(newException(CreditLimit, 0, "", exposure.String()+" "+m.res.Currency, c.CreditLimit.String()+" "+m.res.Currency, nil))
 	}
 }

@@ -36,6 +36,7 @@ import (
 //	PRICE_MISMATCH      line   sent price outside the tolerance of the agreed price
 //	NO_PRICE            line   no valid price for the item, date and currency
 //	INSUFFICIENT_STOCK  line   more ordered than in stock
+//	VALUE_OUT_OF_RANGE  both   a line amount, base quantity or the order value is too large to compute
 type Code string
 
 // The exception codes.
@@ -64,6 +65,7 @@ const (
 	PriceMismatch     Code = "PRICE_MISMATCH"
 	NoPrice           Code = "NO_PRICE"
 	InsufficientStock Code = "INSUFFICIENT_STOCK"
+	ValueOutOfRange   Code = "VALUE_OUT_OF_RANGE"
 )
 
 // Codes lists every exception code, order-level codes first.
@@ -72,7 +74,7 @@ var Codes = []Code{
 	CurrencyMismatch, CreditLimit, DuplicateOrder, DeliveryDate, OriginalNotFound,
 	AlreadyDelivered, UnknownShipTo, UnknownItem, AmbiguousItem, InvalidGTIN, NotInAssortment,
 	ItemBlocked, ItemDiscontinued, UnitMismatch, PackSize, MinQuantity,
-	PriceMismatch, NoPrice, InsufficientStock,
+	PriceMismatch, NoPrice, InsufficientStock, ValueOutOfRange,
 }
 
 // Valid reports whether c is one of Codes.
@@ -149,6 +151,7 @@ var messages = map[Code]message{
 	PriceMismatch:     {"Price differs", "Line {line}: the order says {got} for {sku}, the agreed price is {expected}."},
 	NoPrice:           {"No price", "Line {line}: there is no valid price for {sku} {expected}."},
 	InsufficientStock: {"Not enough stock", "Line {line}: {got} of {sku} ordered, only {expected} in stock."},
+	ValueOutOfRange:   {"Value out of range", "{got} is too large to compute: {expected}."},
 }
 
 // OrderException renders an exception of the closed set as orders store

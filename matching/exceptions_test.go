@@ -156,6 +156,9 @@ func TestExceptions(t *testing.T) {
 		}), []string{"ITEM_DISCONTINUED@1"}, "C100"},
 		{"unit not convertible", line(func(l *order.Line) { l.Unit = "KGM" }), []string{"UNIT_MISMATCH@1"}, "C100"},
 		{"unknown unit code", line(func(l *order.Line) { l.Unit = "XYZ" }), []string{"UNIT_MISMATCH@1"}, "C100"},
+		{"quantity too large to count in pieces", line(func(l *order.Line) {
+			l.Unit, l.Quantity, l.UnitPrice = "CT", dec("100000000000"), nil // 1e13 PCE
+		}), []string{"VALUE_OUT_OF_RANGE", "VALUE_OUT_OF_RANGE@1"}, "C100"},
 		{"half a carton", line(func(l *order.Line) {
 			l.Unit, l.Quantity, l.UnitPrice = "CT", dec("1.5"), nil
 		}), []string{"PACK_SIZE@1"}, "C100"},

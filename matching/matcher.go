@@ -94,8 +94,12 @@ type Result struct {
 	Lines      []LineResult
 	Exceptions []Exception
 	// Total is the order value at agreed prices (sent prices where no
-	// agreed price was found).
+	// agreed price was found); zero when TotalOutOfRange.
 	Total order.Decimal
+	// TotalOutOfRange reports that the order value could not be computed
+	// (a line amount or the sum does not fit a Decimal); a
+	// VALUE_OUT_OF_RANGE exception says where.
+	TotalOutOfRange bool
 	// DeliverTo is where the goods go, resolved from the order's ship-to
 	// (see checkShipTo); nil for the customer's default address.
 	DeliverTo *order.Location
@@ -212,6 +216,7 @@ func Match(snap *catalog.Snapshot, po *order.PurchaseOrder, opts Options) *Resul
 	m.checkDocument()
 	m.checkShipTo()
 	m.matchLines()
+	m.checkTotal()
 	m.checkOrder()
 	// Order-level exceptions first, then by line; within those, in the
 	// order the checks ran.
@@ -266,7 +271,7 @@ func Apply(po *order.PurchaseOrder, r *Result) {
 	po.CustomerBy = r.CustomerBy
 	po.DeliverTo = r.DeliverTo
 	po.Total = nil
-	if r.Customer != catalog.NoCustomer {
+	if r.Customer != catalog.NoCustomer && !r.TotalOutOfRange {
 		t := r.Total
 		po.Total = &t
 	}

@@ -2,6 +2,7 @@ package matching
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -68,6 +69,9 @@ var badLines = []func(r *rand.Rand) order.Line{
 		return order.Line{GTIN: gtinScrew, Quantity: order.NewDecimal(-r.Int64N(3))}
 	},
 	func(r *rand.Rand) order.Line { return order.Line{Quantity: dec("1")} },
+	func(r *rand.Rand) order.Line { // cartons of 100 whose pieces do not fit a Decimal
+		return order.Line{GTIN: gtinScrewCT, Quantity: order.DecimalFromUnits(math.MaxInt64/100 + 1 + r.Int64N(math.MaxInt64/2))}
+	},
 }
 
 // goodSenders identify Acme with certainty; badSenders each add doubt.

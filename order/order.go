@@ -235,6 +235,23 @@ func (l *Line) Ordered() (Decimal, string) {
 	return l.Quantity, l.Unit
 }
 
+// PricePerUnit returns the unit price as sent for one unit of the line's
+// unit: UnitPrice divided by PriceBasis (EDIFACT PRI 5284, e.g. a price per
+// 100 pieces; nil or not positive means 1). sent is false when the line
+// has no price; ok is false when the price per unit is out of range (a
+// basis below 1 multiplies).
+func (l *Line) PricePerUnit() (p Decimal, sent, ok bool) {
+	if l.UnitPrice == nil {
+		return Decimal{}, false, true
+	}
+	p = *l.UnitPrice
+	if b := l.PriceBasis; b != nil && b.Sign() > 0 && b.units != scaleFactor {
+		p, ok = p.Div(*b)
+		return p, true, ok
+	}
+	return p, true, true
+}
+
 // Exception is one reason an order cannot be approved automatically. Codes
 // are a closed set owned by the matching package; LineNo is 0 for order-level
 // exceptions. The other fields carry what the desk needs to fix it.

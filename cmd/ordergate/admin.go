@@ -47,12 +47,12 @@ func (e *env) reprocess(args []string) int {
 		return 2
 	}
 	ctx := context.Background()
-	_, log, h, err := e.connect(ctx, *path)
+	cfg, log, h, err := e.connect(ctx, *path)
 	if err != nil {
 		return e.fail("reprocess", err)
 	}
 	defer h.Close()
-	pipe, err := intake.New(intake.Options{Pool: h.Pool, Registry: registry(), Log: log})
+	pipe, err := intake.New(intake.Options{Pool: h.Pool, Registry: registry(cfg.Limits), Log: log})
 	if err != nil {
 		return e.fail("reprocess", err)
 	}

@@ -149,12 +149,13 @@ func acks(cfg config.Config) *intake.AckOptions {
 		return nil
 	}
 	return &intake.AckOptions{Dir: cfg.EDI.OutboundDir, Contrl: cfg.EDI.Contrl,
-		Us: edifact.PartyID{ID: cfg.EDI.InterchangeID, Qualifier: cfg.EDI.Qualifier}}
+		Us: edifact.PartyID{ID: cfg.EDI.InterchangeID, Qualifier: cfg.EDI.Qualifier}, Location: cfg.Matching.Location()}
 }
 
-// registry lists the formats this build reads, in sniffing order.
-func registry() *parsers.Registry {
-	return parsers.NewRegistry(edifact.New())
+// registry lists the formats this build reads, in sniffing order, with
+// the configured bounds on quantities and prices.
+func registry(l config.Limits) *parsers.Registry {
+	return parsers.NewRegistry(edifact.New()).WithLimits(l.Parsers())
 }
 
 func (e *env) version(args []string) int {
