@@ -153,6 +153,9 @@ func scanDocument(row pgx.Row) (Document, error) {
 // GetDocument returns a document with its raw bytes.
 func GetDocument(ctx context.Context, ex db.Executor, id int64) (Document, error) {
 	d, err := scanDocument(ex.QueryRow(ctx, `SELECT `+documentColumns+` FROM documents WHERE id = $1`, id))
+	if errors.Is(err, db.ErrNotFound) {
+		return Document{}, notFoundf("no document %d", id)
+	}
 	if err != nil {
 		return Document{}, fmt.Errorf("intake: document %d: %w", id, err)
 	}

@@ -113,7 +113,7 @@ func (o *Order) approve() {
 func GetOrder(ctx context.Context, ex db.Executor, id int64) (Order, error) {
 	o, err := scanOrder(ex.QueryRow(ctx, `SELECT `+orderColumns+` FROM orders WHERE id = $1`, id))
 	if err != nil {
-		return Order{}, fmt.Errorf("intake: order %d: %w", id, err)
+		return Order{}, orderError(id, err)
 	}
 	return o, nil
 }
@@ -121,9 +121,18 @@ func GetOrder(ctx context.Context, ex db.Executor, id int64) (Order, error) {
 func getOrderForUpdate(ctx context.Context, tx pgx.Tx, id int64) (Order, error) {
 	o, err := scanOrder(tx.QueryRow(ctx, `SELECT `+orderColumns+` FROM orders WHERE id = $1 FOR UPDATE`, id))
 	if err != nil {
-		return Order{}, fmt.Errorf("intake: order %d: %w", id, err)
+		return Order{}, orderError(id, err)
 	}
 	return o, nil
+}
+
+// orderError says which order could not be read: "no order N" (ErrNotFound)
+// when it does not exist.
+func orderError(id int64, err error) error {
+	if errors.Is(err, db.ErrNotFound) {
+		return notFoundf("no order %d", id)
+	}
+	return fmt.Errorf("intake: order %d: %w", id, err)
 }
 
 // OrdersOfDocument lists the orders parsed from a document, in document order.

@@ -34,6 +34,14 @@ func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.Use(gin.Recovery(), s.logRequests)
+	// Unknown routes and wrong methods answer in the API's one error shape.
+	r.HandleMethodNotAllowed = true
+	r.NoRoute(func(c *gin.Context) {
+		apiError(c, http.StatusNotFound, "no such route: "+c.Request.Method+" "+c.Request.URL.Path+" (see the README for the API)")
+	})
+	r.NoMethod(func(c *gin.Context) {
+		apiError(c, http.StatusMethodNotAllowed, c.Request.Method+" is not allowed on "+c.Request.URL.Path+" (allowed: "+c.Writer.Header().Get("Allow")+")")
+	})
 	s.routes(r)
 	return r
 }
