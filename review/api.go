@@ -281,33 +281,108 @@ func (s *Server) loadOrder(c *gin.Context, id int64) (intake.Order, bool) {
 	return o, true
 }
 
-// listOrders answers GET /orders?status=review&limit=50&before=ID, newest first.
+// orderSummaryJSON is an order in a list: GET /orders/{id} has the whole
+// order.
+type orderSummaryJSON struct {
+	ID             int64          `json:"id"`
+	DocumentID     int64          `json:"document_id"`
+	Status         string         `json:"status"`
+	CustomerNumber string         `json:"customer_number,omitempty"`
+	PONumber       string         `json:"po_number"`
+	Function       string         `json:"function"`
+	Format         string         `json:"format"`
+	Currency       string         `json:"currency,omitempty"`
+	NumberOfLines  int            `json:"number_of_lines"`
+	Total          *order.Decimal `json:"total,omitempty"`
+	ExceptionCodes []string       `json:"exception_codes"`
+	ReviewReason   string         `json:"review_reason,omitempty"`
+	ERPOrderNo     string         `json:"erp_order_no,omitempty"`
+	CreatedAt      time.Time      `json:"created_at"`
+	UpdatedAt      time.Time      `json:"updated_at"`
+}
+
+// listOrders answers GET /orders?status=review&limit=50&before=ID, newest
+// first, with summaries (an order of 20,000 lines is one small entry).
 func (s *Server) listOrders(c *gin.Context) {
 	status := c.Query("status")
 	if status != "" && !slices.Contains(intake.States, status) {
 		apiError(c, http.StatusBadRequest, "unknown status "+strconv.Quote(status)+"; one of "+strings.Join(intake.States, ", "))
 		return
 	}
+	limit, before, ok := pageParams(c, "an order id")
+	if !ok {
+		return
+	}
+	orders, err := intake.ListOrderSummaries(c.Request.Context(), s.Pool, intake.ListFilter{State: status, Limit: limit, BeforeID: before})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := make([]orderSummaryJSON, len(orders))
+	for i, o := range orders {
+		out[i] = orderSummaryJSON{ID: o.ID, DocumentID: o.DocumentID, Status: o.State, CustomerNumber: o.CustomerNumber,
+			PONumber: o.PONumber, Function: o.Function, Format: o.Format, Currency: o.Currency, NumberOfLines: o.Lines,
+			Total: o.Total, ExceptionCodes: o.ExceptionCodes, ReviewReason: o.ReviewReason, ERPOrderNo: o.ERPOrderNo,
+			CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+	}
+	c.JSON(http.StatusOK, gin.H{"orders": out})
+}
+
+// pageParams reads ?limit= (1..500, default 50) and ?before= (the id the
+// next page starts before), answering 400 itself when they are wrong.
+func pageParams(c *gin.Context, idName string) (limit int, before int64, ok bool) {
 	limit, err := strconv.Atoi(c.DefaultQuery("limit", "50"))
 	if err != nil || limit < 1 || limit > 500 {
 		apiError(c, http.StatusBadRequest, "limit must be a number from 1 to 500")
-		return
+		return 0, 0, false
 	}
-	before, err := strconv.ParseInt(c.DefaultQuery("before", "0"), 10, 64)
+	before, err = strconv.ParseInt(c.DefaultQuery("before", "0"), 10, 64)
 	if err != nil || before < 0 {
-		apiError(c, http.StatusBadRequest, "before must be an order id")
+		apiError(c, http.StatusBadRequest, "before must be "+idName)
+		return 0, 0, false
+	}
+	return limit, before, true
+}
+
+// documentSummaryJSON is a document in a list: GET /documents/{id} adds its
+// per-message problems and orders.
+type documentSummaryJSON struct {
+	ID          int64        `json:"id"`
+	Channel     string       `json:"channel"`
+	State       string       `json:"state"`
+	Format      string       `json:"format,omitempty"`
+	Reason      string       `json:"reason,omitempty"`
+	FileName    string       `json:"file_name,omitempty"`
+	Size        int64        `json:"size"`
+	Sender      order.Sender `json:"sender"`
+	ReceivedAt  time.Time    `json:"received_at"`
+	DuplicateOf int64        `json:"duplicate_of,omitempty"`
+}
+
+// listDocuments answers GET /documents?state=failed&limit=50&before=ID,
+// newest first: the documents that never became an order, without
+// knowing their ids.
+func (s *Server) listDocuments(c *gin.Context) {
+	state := c.Query("state")
+	if state != "" && !slices.Contains(intake.DocumentStates, state) {
+		apiError(c, http.StatusBadRequest, "unknown state "+strconv.Quote(state)+"; one of "+strings.Join(intake.DocumentStates, ", "))
 		return
 	}
-	orders, err := intake.ListOrders(c.Request.Context(), s.Pool, intake.ListFilter{State: status, Limit: limit, BeforeID: before})
+	limit, before, ok := pageParams(c, "a document id")
+	if !ok {
+		return
+	}
+	docs, err := intake.ListDocuments(c.Request.Context(), s.Pool, intake.DocumentFilter{State: state, Limit: limit, BeforeID: before})
 	if err != nil {
-		s.internal(c, err)
+		s.fail(c, err)
 		return
 	}
-	out := make([]orderJSON, len(orders))
-	for i := range orders {
-		out[i] = toOrderJSON(&orders[i])
+	out := make([]documentSummaryJSON, len(docs))
+	for i, d := range docs {
+		out[i] = documentSummaryJSON{ID: d.ID, Channel: d.Channel, State: d.State, Format: d.Format, Reason: d.Reason,
+			FileName: d.FileName, Size: d.Size, Sender: d.Sender, ReceivedAt: d.ReceivedAt, DuplicateOf: d.DuplicateOf}
 	}
-	c.JSON(http.StatusOK, gin.H{"orders": out})
+	c.JSON(http.StatusOK, gin.H{"documents": out})
 }
 
 // retryDelivery sends an order whose delivery failed to the ERP again.

@@ -55,6 +55,7 @@ func (s *Server) routes(r *gin.Engine) {
 
 	api := r.Group("/api/v1", s.requireAPIKey, s.audit)
 	api.POST("/documents", s.postDocument)
+	api.GET("/documents", s.listDocuments)
 	api.GET("/documents/:id", s.getDocument)
 	api.GET("/orders", s.listOrders)
 	api.GET("/orders/:id", s.getOrder)

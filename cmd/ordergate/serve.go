@@ -83,6 +83,7 @@ func (e *env) serve(args []string, withDemo bool) int {
 		ln.Close()
 		return e.fail(name, err)
 	}
+	pipe.LogFailedDocuments(ctx)
 	var sources sync.WaitGroup
 	for _, d := range cfg.Sources.FileDrop {
 		src := filedrop.New(filedrop.Config{
