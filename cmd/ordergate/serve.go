@@ -50,7 +50,7 @@ func (e *env) serve(args []string, withDemo bool) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	h, err := e.openDB(ctx, cfg, log)
+	h, err := e.openDB(ctx, cfg, log, true)
 	if err != nil {
 		return e.fail(name, err)
 	}
