@@ -5,10 +5,8 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
 	"os"
@@ -17,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/ordergate/ordergate/erp"
 	"github.com/ordergate/ordergate/mailer"
@@ -193,22 +191,20 @@ func Default() Config {
 // to a default.
 func Load(path string, getenv func(string) string) (Config, error) {
 	cfg := Default()
+	var fileErr error
 	if path != "" {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return Config{}, fmt.Errorf("config: %w", err)
 		}
-		dec := yaml.NewDecoder(bytes.NewReader(b))
-		dec.KnownFields(true)
-		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-			return Config{}, fmt.Errorf("config: %s: %w", path, err)
+		if err := decodeYAML(b, &cfg); err != nil {
+			fileErr = fmt.Errorf("config: in %s:\n%w", path, err)
 		}
 	}
-	if err := cfg.applyEnv(getenv); err != nil {
-		return Config{}, err
-	}
+	envErr := cfg.applyEnv(getenv)
 	cfg.fillDefaults()
-	if err := cfg.Validate(); err != nil {
+	// Every problem at once: the file's, the environment's, the values'.
+	if err := errors.Join(fileErr, envErr, cfg.Validate()); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
@@ -426,7 +422,7 @@ type ByteSize int64
 func (s *ByteSize) UnmarshalYAML(n *yaml.Node) error {
 	v, err := ParseByteSize(n.Value)
 	if err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
+		return err // decodeYAML names the key
 	}
 	*s = v
 	return nil

@@ -79,7 +79,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		env        map[string]string
 		want       []string
 	}{
-		{"unknown key", "htp:\n  addr: x\n", nil, []string{"field htp not found"}},
+		{"unknown key", "htp:\n  addr: x\n", nil, []string{"htp: unknown key (did you mean http?)"}},
 		{"bad addr", "http:\n  addr: nope\n", nil, []string{"http.addr"}},
 		{"bad level and workers", "log:\n  level: loud\nworkers:\n  pipeline: 0\n", nil, []string{"log.level", "workers.pipeline"}},
 		{"bad size", "limits:\n  max_document_bytes: lots\n", nil, []string{"lots", "25MB"}},
@@ -104,6 +104,58 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLoadReportsEveryProblemAtOnce: a file with several mistakes gets one
+// answer listing each, by its key, in words (before, decoding stopped at the
+// first and named a YAML line or a Go type: "field adr not found in type
+// config.HTTP").
+func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
+	yaml := `http:
+  adr: 127.0.0.1:9000
+  shutdown_timeout: soon
+workers:
+  pipeline: many
+limits:
+  max_document_bytes: lots
+log:
+  level: loud
+  level: louder
+sources:
+  file_drop:
+    - dir: /srv/drop
+      rescan: 1q
+      partnr: ACME
+erp:
+  kind: visma
+  visma:
+    units: [PCE]
+`
+	_, err := Load(writeFile(t, yaml), env(nil))
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"http.adr: unknown key (did you mean http.addr?)",
+		`http.shutdown_timeout: "soon" is not a duration (write it like 500ms, 10s or 2m)`,
+		`workers.pipeline: "many" is not a whole number`,
+		`limits.max_document_bytes: "lots" is not a size like 25MB`,
+		"log.level: appears twice (lines 9 and 10)",
+		`sources.file_drop[0].rescan: "1q" is not a duration`,
+		"sources.file_drop[0].partnr: unknown key (did you mean sources.file_drop[0].partner?)",
+		"erp.visma.units: must hold pairs such as {PCE: PCS}, not a list",
+		`log.level: "loud" is not one of debug, info, warn, error`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the error does not say %q:\n%s", want, msg)
+		}
+	}
+	for _, internal := range []string{"config.HTTP", "type ", "!!str", "unmarshal"} {
+		if strings.Contains(msg, internal) {
+			t.Errorf("the error shows Go or YAML internals (%q):\n%s", internal, msg)
+		}
 	}
 }
 

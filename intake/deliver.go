@@ -427,7 +427,7 @@ func (p *Pipeline) RetryDelivery(ctx context.Context, id int64) error {
 		case o.State == StateDelivering:
 			return fmt.Errorf("intake: order %d is being delivered right now; wait for the ERP's answer", id)
 		default:
-			return fmt.Errorf("intake: order %d is %s; only an approved order or one whose delivery failed can be sent again", id, o.State)
+			return conflictf("order %d is %s; only an approved order or one whose delivery failed can be sent again", id, o.State)
 		}
 		o.approve()
 		o.State = StateApproved
@@ -447,7 +447,7 @@ func orderInReview(ctx context.Context, tx pgx.Tx, id int64, done string) (Order
 		return Order{}, err
 	}
 	if o.State != StateReview {
-		return Order{}, fmt.Errorf("intake: order %d is %s; only an order in review can be %s", id, o.State, done)
+		return Order{}, conflictf("order %d is %s; only an order in review can be %s", id, o.State, done)
 	}
 	return o, nil
 }
@@ -467,10 +467,10 @@ func (p *Pipeline) Rematch(ctx context.Context, id, minVersion int64) error {
 			return err
 		}
 		if max := p.opts.MaxLines; max > 0 && len(o.PO.Lines) > max {
-			return fmt.Errorf("intake: order %d has %d lines; the limit for matching is %d (limits.max_lines)", id, len(o.PO.Lines), max)
+			return conflictf("order %d has %d lines; the limit for matching is %d (limits.max_lines)", id, len(o.PO.Lines), max)
 		}
 		if len(o.PO.Lines) == 0 && o.PO.Function != order.FunctionCancellation {
-			return fmt.Errorf("intake: order %d has no lines to match (%s)", id, o.ReviewReason)
+			return conflictf("order %d has no lines to match (%s)", id, o.ReviewReason)
 		}
 		o.State, o.ReviewReason, o.DeliveryError = StateReceived, "", ""
 		o.PO.Exceptions, o.PO.Total = nil, nil
@@ -488,7 +488,7 @@ func (p *Pipeline) Rematch(ctx context.Context, id, minVersion int64) error {
 func (p *Pipeline) RejectOrder(ctx context.Context, id int64, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return errors.New("intake: say why the order is rejected; the sender is told")
+		return invalidf("say why the order is rejected; the sender is told")
 	}
 	return pgx.BeginFunc(ctx, p.opts.Pool, func(tx pgx.Tx) error {
 		o, err := orderInReview(ctx, tx, id, "rejected")

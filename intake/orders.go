@@ -132,7 +132,7 @@ func (o *Order) approve() {
 func GetOrder(ctx context.Context, ex db.Executor, id int64) (Order, error) {
 	o, err := scanOrder(ex.QueryRow(ctx, `SELECT `+orderColumns+` FROM orders WHERE id = $1`, id))
 	if err != nil {
-		return Order{}, fmt.Errorf("intake: order %d: %w", id, err)
+		return Order{}, orderError(id, err)
 	}
 	return o, nil
 }
@@ -140,9 +140,18 @@ func GetOrder(ctx context.Context, ex db.Executor, id int64) (Order, error) {
 func getOrderForUpdate(ctx context.Context, tx pgx.Tx, id int64) (Order, error) {
 	o, err := scanOrder(tx.QueryRow(ctx, `SELECT `+orderColumns+` FROM orders WHERE id = $1 FOR UPDATE`, id))
 	if err != nil {
-		return Order{}, fmt.Errorf("intake: order %d: %w", id, err)
+		return Order{}, orderError(id, err)
 	}
 	return o, nil
+}
+
+// orderError says which order could not be read: "no order N" (ErrNotFound)
+// when it does not exist.
+func orderError(id int64, err error) error {
+	if errors.Is(err, db.ErrNotFound) {
+		return notFoundf("no order %d", id)
+	}
+	return fmt.Errorf("intake: order %d: %w", id, err)
 }
 
 // OrdersOfDocument lists the orders parsed from a document, in document order.
@@ -200,4 +209,54 @@ func ListOrders(ctx context.Context, ex db.Executor, f ListFilter) ([]Order, err
 		return nil, fmt.Errorf("intake: list orders: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Order, error) { return scanOrder(r) })
+}
+
+// OrderSummary is an order as a list shows it: who, what, how far, what is
+// wrong; not its lines. GET /api/v1/orders returns these.
+type OrderSummary struct {
+	ID             int64
+	DocumentID     int64
+	State          string
+	ReviewReason   string
+	ERPOrderNo     string
+	CustomerNumber string
+	PONumber       string
+	Function       string
+	Format         string
+	Currency       string
+	Lines          int
+	Total          *order.Decimal
+	ExceptionCodes []string // distinct, sorted
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// ListOrderSummaries lists orders newest first, as ListOrders selects
+// them, reading only what a summary shows: the lines and their source
+// pointers stay in the database.
+func ListOrderSummaries(ctx context.Context, ex db.Executor, f ListFilter) ([]OrderSummary, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	rows, err := ex.Query(ctx, `SELECT id, document_id, state, review_reason, erp_order_no, customer_number, po_number,
+			function, coalesce(data->>'format', ''), coalesce(data->>'currency', ''),
+			coalesce(jsonb_array_length(data->'lines'), 0), data->'total',
+			ARRAY(SELECT DISTINCT e->>'code' FROM jsonb_array_elements(coalesce(data->'exceptions', '[]')) e ORDER BY 1),
+			created_at, updated_at
+		FROM orders
+		WHERE ($1 = '' OR state = $1) AND ($2 = 0 OR id < $2)
+		ORDER BY id DESC LIMIT $3`, f.State, f.BeforeID, f.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("intake: list orders: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (OrderSummary, error) {
+		var o OrderSummary
+		err := r.Scan(&o.ID, &o.DocumentID, &o.State, &o.ReviewReason, &o.ERPOrderNo, &o.CustomerNumber, &o.PONumber,
+			&o.Function, &o.Format, &o.Currency, &o.Lines, &o.Total, &o.ExceptionCodes, &o.CreatedAt, &o.UpdatedAt)
+		return o, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("intake: list orders: %w", err)
+	}
+	return out, nil
 }

@@ -150,6 +150,8 @@ func Describe(head []byte) string {
 	}
 	ct := http.DetectContentType(head)
 	switch {
+	case utf16Text(head):
+		return "UTF-16 text (save it as UTF-8, or in the character set the partner agreed, and send it again)"
 	case len(head) >= 3 && string(head[:3]) == "ISA":
 		return "ANSI X12 interchange (only UN/EDIFACT is accepted)"
 	case ct == "application/pdf":
@@ -160,4 +162,21 @@ func Describe(head []byte) string {
 		return fmt.Sprintf("text that is not a known order format (%s)", ct)
 	}
 	return fmt.Sprintf("unrecognised content (%s)", ct)
+}
+
+// utf16Text reports text in UTF-16: a byte order mark (U+FEFF as FF FE or
+// FE FF), or ASCII letters with a zero byte between each.
+func utf16Text(head []byte) bool {
+	if len(head) >= 2 && (head[0] == 0xFF && head[1] == 0xFE || head[0] == 0xFE && head[1] == 0xFF) {
+		return true
+	}
+	if len(head) < 8 {
+		return false
+	}
+	for i := 0; i+1 < min(len(head), 64); i += 2 {
+		if (head[i] == 0) == (head[i+1] == 0) {
+			return false
+		}
+	}
+	return true
 }

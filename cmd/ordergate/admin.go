@@ -17,7 +17,11 @@ func (e *env) migrate(args []string) int {
 		return 2
 	}
 	ctx := context.Background()
-	_, _, h, err := e.connect(ctx, *path)
+	cfg, err := e.loadConfig(*path)
+	if err != nil {
+		return e.fail("migrate", err)
+	}
+	h, err := e.openDB(ctx, cfg, e.logger(cfg), true)
 	if err != nil {
 		return e.fail("migrate", err)
 	}

@@ -50,7 +50,7 @@ func (e *env) serve(args []string, withDemo bool) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	h, err := e.openDB(ctx, cfg, log)
+	h, err := e.openDB(ctx, cfg, log, true)
 	if err != nil {
 		return e.fail(name, err)
 	}
@@ -83,6 +83,7 @@ func (e *env) serve(args []string, withDemo bool) int {
 		ln.Close()
 		return e.fail(name, err)
 	}
+	pipe.LogFailedDocuments(ctx)
 	var sources sync.WaitGroup
 	for _, d := range cfg.Sources.FileDrop {
 		src := filedrop.New(filedrop.Config{
