@@ -2,7 +2,6 @@ package intake
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -34,9 +33,10 @@ type DeliveryOptions struct {
 	// again later (429 or 503 with Retry-After) included. Default 20 (about
 	// a day with the defaults).
 	MaxAttempts int
-	// Wait is the shortest a delivery waits behind an earlier-approved order
-	// of the same customer that is still on its way; it backs off from there
-	// (and is woken as soon as the earlier order is through). Default 2s.
+	// Wait is how long a delivery waits behind an earlier-approved order of
+	// the same customer while that one is being delivered (it is woken as
+	// soon as that one is through); behind one whose attempts are failing,
+	// it waits for that one's next attempt. Default 2s.
 	Wait time.Duration
 	// RecoverAfter is how long after an attempt began a delivery cut off by
 	// a crash (its worker's lock gone, its order still delivering) is taken
@@ -122,14 +122,14 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		return err
 	}
 	if first != o.ID {
-		return river.JobSnooze(w.waitBehind(ctx, first, job))
+		return river.JobSnooze(w.waitBehind(ctx, first))
 	}
 	unlock, ok, err := w.lockCustomer(ctx, o.PO.CustomerNumber)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return river.JobSnooze(w.backoff(job))
+		return river.JobSnooze(w.p.opts.Delivery.Wait)
 	}
 	defer unlock()
 
@@ -177,26 +177,14 @@ type attempt struct {
 	id  int64
 }
 
-// backoff is how long a delivery waits when it cannot go now: the shortest
-// wait, doubled for each time it waited before, up to 30 seconds (it is
-// woken when the order in front of it is through).
-func (w *deliverWorker) backoff(job *river.Job[DeliverArgs]) time.Duration {
-	var meta struct {
-		Snoozes int `json:"snoozes"`
-	}
-	_ = json.Unmarshal(job.Metadata, &meta)
-	d := w.p.opts.Delivery.Wait
-	for i := 0; i < meta.Snoozes && d < 30*time.Second; i++ {
-		d *= 2
-	}
-	return min(d, max(30*time.Second, w.p.opts.Delivery.Wait))
-}
-
 // waitBehind is how long a delivery waits behind first, the customer's
-// earlier order still on its way: until first's next attempt when that is
-// scheduled (a failing ERP), else the backoff.
-func (w *deliverWorker) waitBehind(ctx context.Context, first int64, job *river.Job[DeliverArgs]) time.Duration {
-	d := w.backoff(job)
+// earlier order still on its way: until first's next attempt when that
+// waits (a failing ERP), else Wait while first is being delivered. Either
+// way first's delivery wakes the next order when it is through; the short
+// wait covers a wake-up that came while this job was still finishing (River
+// leaves running jobs alone).
+func (w *deliverWorker) waitBehind(ctx context.Context, first int64) time.Duration {
+	d := w.p.opts.Delivery.Wait
 	var next time.Time
 	err := w.p.opts.Pool.QueryRow(ctx, `SELECT min(scheduled_at) FROM river_job
 		WHERE kind = 'deliver_order' AND `+waitingJob+` AND args @> jsonb_build_object('order_id', $1::bigint)`,
