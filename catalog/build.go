@@ -56,7 +56,7 @@ func (p *problems) err() error {
 // a *BuildError naming every invalid record (up to a limit). Build takes
 // ownership of d's slices (see Data).
 func Build(d Data) (*Snapshot, error) {
-	s := &Snapshot{currency: normalizeID(d.Currency)}
+	s := &Snapshot{currency: normalizeID(d.Currency), version: d.Version}
 	var p problems
 	s.buildCustomers(d.Customers, &p)
 	s.buildItems(d.Items, len(d.SalesUnits), &p)
@@ -67,6 +67,7 @@ func Build(d Data) (*Snapshot, error) {
 	s.buildPrices(d.Prices, &p)
 	s.buildStock(d.Stock, &p)
 	s.buildOrders(d.OpenOrders, d.PriorOrders, &p)
+	s.buildLocations(d.Locations, &p)
 	if err := p.err(); err != nil {
 		return nil, err
 	}

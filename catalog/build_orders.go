@@ -54,12 +54,28 @@ func (s *Snapshot) buildStock(st []Stock, p *problems) {
 		q := st[i].Quantity
 		ws := &s.stockWH[l.wh]
 		if ws.dense != nil {
-			ws.dense[l.item] = ws.dense[l.item].Add(q)
+			ws.dense[l.item] = addCapped(ws.dense[l.item], q)
 		} else {
-			ws.sparse[ItemID(l.item)] = ws.sparse[ItemID(l.item)].Add(q)
+			ws.sparse[ItemID(l.item)] = addCapped(ws.sparse[ItemID(l.item)], q)
 		}
-		s.hot[l.item].stock = s.hot[l.item].stock.Add(q)
+		s.hot[l.item].stock = addCapped(s.hot[l.item].stock, q)
 	}
+}
+
+// addCapped adds a master-data row to a total. A total beyond the range of
+// a Decimal is capped at ±order.MaxDecimal: the real total lies beyond the
+// cap, so every check against it stays on the safe side (stock the real
+// stock exceeds; an open-order value that takes any credit check out of
+// range, which sends the order to review).
+func addCapped(total, row order.Decimal) order.Decimal {
+	if t, ok := total.Add(row); ok {
+		return t
+	}
+	if row.Sign() < 0 {
+		t, _ := order.MaxDecimal.Neg()
+		return t
+	}
+	return order.MaxDecimal
 }
 
 // buildOrders totals open orders per customer and groups prior orders by
@@ -73,7 +89,7 @@ func (s *Snapshot) buildOrders(open []OpenOrder, prior []PriorOrder, p *problems
 			p.add("open order %d (%q): unknown customer %q", i+1, o.OrderID, o.Customer)
 			continue
 		}
-		s.openValue[c] = s.openValue[c].Add(o.Value)
+		s.openValue[c] = addCapped(s.openValue[c], o.Value)
 		if o.OrderID != "" {
 			s.openByID[o.OrderID] = int32(i)
 		}

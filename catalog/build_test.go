@@ -213,3 +213,35 @@ func TestItemHotIsOneCacheLine(t *testing.T) {
 		t.Fatalf("itemHot is %d bytes, want 64 (one cache line)", n)
 	}
 }
+
+// TestTotalsBeyondTheRangeAreCapped: stock and open-order totals that do
+// not fit a Decimal are capped at its largest value (the real total lies
+// beyond), never wrapped negative.
+func TestTotalsBeyondTheRangeAreCapped(t *testing.T) {
+	d := smallData()
+	d.Stock = []Stock{
+		{SKU: "AB-100", Warehouse: "MAIN", Quantity: dec("9000000000000")},
+		{SKU: "AB-100", Warehouse: "MAIN", Quantity: dec("9000000000000")},
+		{SKU: "AB-200", Warehouse: "MAIN", Quantity: dec("-9000000000000")},
+		{SKU: "AB-200", Warehouse: "NORTH", Quantity: dec("-9000000000000")},
+	}
+	d.OpenOrders = []OpenOrder{
+		{Customer: "C1", OrderID: "o1", Value: dec("9000000000000")},
+		{Customer: "C1", OrderID: "o2", Value: dec("9000000000000")},
+	}
+	s := mustBuild(t, d)
+	ab100, _ := s.ItemBySKU("AB-100")
+	ab200, _ := s.ItemBySKU("AB-200")
+	c1, _ := s.CustomerByNumber("C1")
+	min, _ := order.MaxDecimal.Neg()
+	main, _ := s.StockIn(ab100, "MAIN")
+	if s.StockTotal(ab100) != order.MaxDecimal || main != order.MaxDecimal {
+		t.Errorf("stock of AB-100 = %s (MAIN %s), want %s", s.StockTotal(ab100), main, order.MaxDecimal)
+	}
+	if s.StockTotal(ab200) != min {
+		t.Errorf("stock of AB-200 = %s, want %s", s.StockTotal(ab200), min)
+	}
+	if v := s.OpenOrdersValue(c1); v != order.MaxDecimal {
+		t.Errorf("open orders of C1 = %s, want %s", v, order.MaxDecimal)
+	}
+}

@@ -23,7 +23,7 @@ import (
 
 // Data is the input of Build: plain slices of records, one slice per table.
 // Build takes ownership of the slices: it keeps Customers, Items, CrossRefs
-// and OpenOrders as they are, reorders SalesUnits in place (grouped by
+// OpenOrders and Locations as they are, reorders SalesUnits in place (grouped by
 // item) and normalises the codes of SalesUnits and Prices. The caller must
 // not modify any of them afterwards. Prices, Stock, Assortments and
 // PriorOrders are copied into compact indexes and not retained.
@@ -31,6 +31,9 @@ type Data struct {
 	// Currency is the home currency (ISO 4217). It applies to customers and
 	// prices that name none. Required when any record lacks a currency.
 	Currency string
+	// Version is the master-data version the records were read at (0 for
+	// data that does not come from the database).
+	Version int64
 
 	Customers   []Customer
 	Items       []Item
@@ -41,6 +44,7 @@ type Data struct {
 	Stock       []Stock
 	OpenOrders  []OpenOrder
 	PriorOrders []PriorOrder
+	Locations   []Location
 }
 
 // Customer is a business customer (table customers).
@@ -200,4 +204,27 @@ type PriorOrder struct {
 	// change or cancellation can no longer be applied automatically.
 	DeliveredToERP bool
 	Received       time.Time
+	// Later reports that the order arrived after the one being matched (by
+	// document arrival, then interchange date and message position): the
+	// first copy of a PO number is the original, whichever is matched
+	// first. Only the pipeline's live history sets it.
+	Later bool
+}
+
+// Location is a delivery location of a customer (table locations): a store,
+// site or warehouse its orders name as ship-to (EDIFACT NAD+DP). A GLN
+// belongs to one location; a code is unique per customer.
+type Location struct {
+	Customer string // customer number
+	// GLN is the location's Global Location Number, as sent in NAD+DP.
+	GLN string
+	// Code is the ERP's code of the location (e.g. the customer's ship-to
+	// address code); an order may name it as a party id assigned by the
+	// supplier (NAD+DP+CODE::91).
+	Code     string
+	Name     string
+	Address  string
+	City     string
+	Postcode string
+	Country  string // ISO 3166-1 alpha-2
 }

@@ -139,6 +139,7 @@ type gtinRef struct {
 // allocate. Returned pointers point into the snapshot: do not modify.
 type Snapshot struct {
 	currency string
+	version  int64
 
 	customers     []Customer
 	custByNumber  map[string]CustomerID
@@ -175,6 +176,8 @@ type Snapshot struct {
 
 	prior    []PriorOrder    // grouped by key
 	priorIdx map[string]span // customer(4 bytes) + normalised PO number
+
+	locs locationIndex
 
 	textOnce sync.Once
 	text     *textIndex
@@ -386,6 +389,9 @@ func (s *Snapshot) Prices(scope PriceScope, c CustomerID, id ItemID) []PriceEntr
 	}
 	return s.prices[h.priceStart+int32(i) : h.priceStart+int32(j)]
 }
+
+// Version is the master-data version the snapshot was built from (Data.Version).
+func (s *Snapshot) Version() int64 { return s.version }
 
 // StockTotal returns the item's stock summed over all warehouses.
 func (s *Snapshot) StockTotal(id ItemID) order.Decimal {

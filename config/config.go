@@ -5,10 +5,8 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
 	"os"
@@ -17,10 +15,12 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/ordergate/ordergate/erp"
 	"github.com/ordergate/ordergate/mailer"
+	"github.com/ordergate/ordergate/order"
+	"github.com/ordergate/ordergate/parsers"
 )
 
 // Config is the whole configuration. Field comments are the reference that
@@ -65,8 +65,12 @@ type Log struct {
 // Workers sizes the job queue.
 type Workers struct {
 	// Pipeline is the number of concurrent pipeline jobs (parse, match,
-	// route, deliver). Env: ORDERGATE_WORKERS.
+	// acknowledgements). Env: ORDERGATE_WORKERS.
 	Pipeline int `yaml:"pipeline"`
+	// Delivery is the number of concurrent deliveries to the ERP, on a
+	// queue of their own, so a slow or hung ERP holds up only them.
+	// Default 4.
+	Delivery int `yaml:"delivery"`
 	// JobTimeout bounds one pipeline job (a parse, an ERP call). Default 2m.
 	JobTimeout time.Duration `yaml:"job_timeout"`
 	// RescueAfter is when a job still marked running is taken for dead (its
@@ -84,6 +88,17 @@ type Limits struct {
 	MaxLines         int      `yaml:"max_lines"`          // lines in one order
 	MaxSheetRows     int      `yaml:"max_sheet_rows"`
 	MaxZipExpansion  ByteSize `yaml:"max_zip_expansion"` // uncompressed size of an XLSX
+	// MaxQuantity and MaxUnitPrice bound every order line of every format
+	// (quantity and price basis; net and gross unit price); an order over
+	// them is refused as unreadable, saying which line. Default 1000000000
+	// each. See parsers.Limits.
+	MaxQuantity  order.Decimal `yaml:"max_quantity"`
+	MaxUnitPrice order.Decimal `yaml:"max_unit_price"`
+}
+
+// Parsers returns the limits the parsers registry enforces.
+func (l Limits) Parsers() parsers.Limits {
+	return parsers.Limits{MaxQuantity: l.MaxQuantity, MaxUnitPrice: l.MaxUnitPrice}
 }
 
 // Sources lists the intake sources.
@@ -120,9 +135,14 @@ type Matching struct {
 	// MaxLeadDays: a requested delivery date further ahead is doubtful.
 	// Default 365.
 	MaxLeadDays int `yaml:"max_lead_days"`
-	// Timezone "today" is taken in for delivery dates and price validity
-	// (IANA name, e.g. Europe/Brussels). Default: the machine's.
+	// Timezone "today" is taken in for delivery dates and price validity,
+	// and acknowledgements to EDI partners are dated in (IANA name, e.g.
+	// Europe/Brussels). Default: the machine's.
 	Timezone string `yaml:"timezone"`
+	// ERPReportLag: a stock or open-orders push covers the orders delivered
+	// at least this long before it (the ERP's list may have been made a
+	// little before it was sent). Default 5m.
+	ERPReportLag time.Duration `yaml:"erp_report_lag"`
 }
 
 // Location returns the matching time zone.
@@ -153,12 +173,14 @@ func Default() Config {
 		DataDir: "ordergate-data",
 		HTTP:    HTTP{Addr: "127.0.0.1:8080", ShutdownTimeout: 30 * time.Second},
 		Log:     Log{Level: "info", Format: "text"},
-		Workers: Workers{Pipeline: 8, JobTimeout: 2 * time.Minute, RescueAfter: 3 * time.Minute, RetryBackoff: 30 * time.Second},
+		Workers: Workers{Pipeline: 8, Delivery: 4, JobTimeout: 2 * time.Minute, RescueAfter: 3 * time.Minute, RetryBackoff: 30 * time.Second},
 		Limits: Limits{
 			MaxDocumentBytes: 25 << 20,
 			MaxLines:         10000,
 			MaxSheetRows:     100000,
 			MaxZipExpansion:  200 << 20,
+			MaxQuantity:      order.NewDecimal(parsers.DefaultMaxQuantity),
+			MaxUnitPrice:     order.NewDecimal(parsers.DefaultMaxUnitPrice),
 		},
 	}
 }
@@ -169,22 +191,20 @@ func Default() Config {
 // to a default.
 func Load(path string, getenv func(string) string) (Config, error) {
 	cfg := Default()
+	var fileErr error
 	if path != "" {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return Config{}, fmt.Errorf("config: %w", err)
 		}
-		dec := yaml.NewDecoder(bytes.NewReader(b))
-		dec.KnownFields(true)
-		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-			return Config{}, fmt.Errorf("config: %s: %w", path, err)
+		if err := decodeYAML(b, &cfg); err != nil {
+			fileErr = fmt.Errorf("config: in %s:\n%w", path, err)
 		}
 	}
-	if err := cfg.applyEnv(getenv); err != nil {
-		return Config{}, err
-	}
+	envErr := cfg.applyEnv(getenv)
 	cfg.fillDefaults()
-	if err := cfg.Validate(); err != nil {
+	// Every problem at once: the file's, the environment's, the values'.
+	if err := errors.Join(fileErr, envErr, cfg.Validate()); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
@@ -233,6 +253,9 @@ func (c *Config) fillDefaults() {
 	if c.Matching.Currency == "" {
 		c.Matching.Currency = "EUR"
 	}
+	if c.Matching.ERPReportLag == 0 {
+		c.Matching.ERPReportLag = 5 * time.Minute
+	}
 	if c.Matching.MaxLeadDays == 0 {
 		c.Matching.MaxLeadDays = 365
 	}
@@ -276,6 +299,9 @@ func (c *Config) Validate() error {
 	if c.Workers.Pipeline < 1 || c.Workers.Pipeline > 1000 {
 		bad("workers.pipeline", "%d is outside 1..1000", c.Workers.Pipeline)
 	}
+	if c.Workers.Delivery < 1 || c.Workers.Delivery > 1000 {
+		bad("workers.delivery", "%d is outside 1..1000", c.Workers.Delivery)
+	}
 	if c.Workers.JobTimeout < time.Second {
 		bad("workers.job_timeout", "%s is too short (at least 1s)", c.Workers.JobTimeout)
 	}
@@ -297,8 +323,17 @@ func (c *Config) Validate() error {
 	if c.Limits.MaxZipExpansion <= 0 {
 		bad("limits.max_zip_expansion", "must be positive")
 	}
+	if c.Limits.MaxQuantity.Sign() <= 0 {
+		bad("limits.max_quantity", "must be positive")
+	}
+	if c.Limits.MaxUnitPrice.Sign() <= 0 {
+		bad("limits.max_unit_price", "must be positive")
+	}
 	if len(c.Matching.Currency) != 3 || strings.ToUpper(c.Matching.Currency) != c.Matching.Currency {
 		bad("matching.currency", "%q is not an ISO 4217 code such as EUR", c.Matching.Currency)
+	}
+	if c.Matching.ERPReportLag < 0 {
+		bad("matching.erp_report_lag", "must not be negative")
 	}
 	if c.Matching.MaxLeadDays < 1 {
 		bad("matching.max_lead_days", "must be at least 1")
@@ -387,7 +422,7 @@ type ByteSize int64
 func (s *ByteSize) UnmarshalYAML(n *yaml.Node) error {
 	v, err := ParseByteSize(n.Value)
 	if err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
+		return err // decodeYAML names the key
 	}
 	*s = v
 	return nil

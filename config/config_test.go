@@ -28,6 +28,7 @@ http:
   addr: 0.0.0.0:9000
 limits:
   max_document_bytes: 10MB
+  max_quantity: 50000
 sources:
   file_drop:
     - dir: /srv/edi/in
@@ -56,6 +57,9 @@ erp:
 	if cfg.Limits.MaxDocumentBytes != 10_000_000 {
 		t.Errorf("max_document_bytes = %d", cfg.Limits.MaxDocumentBytes)
 	}
+	if cfg.Limits.MaxQuantity.String() != "50000" || cfg.Limits.MaxUnitPrice.String() != "1000000000" {
+		t.Errorf("max_quantity = %s, max_unit_price = %s", cfg.Limits.MaxQuantity, cfg.Limits.MaxUnitPrice)
+	}
 	d := cfg.Sources.FileDrop[0]
 	if d.StableFor != 5*time.Second || d.Rescan != 10*time.Second {
 		t.Errorf("file drop durations = %v, %v", d.StableFor, d.Rescan)
@@ -75,10 +79,12 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		env        map[string]string
 		want       []string
 	}{
-		{"unknown key", "htp:\n  addr: x\n", nil, []string{"field htp not found"}},
+		{"unknown key", "htp:\n  addr: x\n", nil, []string{"htp: unknown key (did you mean http?)"}},
 		{"bad addr", "http:\n  addr: nope\n", nil, []string{"http.addr"}},
 		{"bad level and workers", "log:\n  level: loud\nworkers:\n  pipeline: 0\n", nil, []string{"log.level", "workers.pipeline"}},
 		{"bad size", "limits:\n  max_document_bytes: lots\n", nil, []string{"lots", "25MB"}},
+		{"bad bounds", "limits:\n  max_quantity: 0\n  max_unit_price: -5\n", nil, []string{"limits.max_quantity", "limits.max_unit_price"}},
+		{"bound not a number", "limits:\n  max_quantity: 1e9\n", nil, []string{"1e9", "not a number"}},
 		{"drop without dir", "sources:\n  file_drop:\n    - rescan: 1s\n", nil, []string{"sources.file_drop[0].dir"}},
 		{"bad database url", "", map[string]string{"DATABASE_URL": "mysql://x"}, []string{"database_url"}},
 		{"erp without url", "erp:\n  kind: webhook\n", nil, []string{"erp.webhook.url"}},
@@ -98,6 +104,58 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLoadReportsEveryProblemAtOnce: a file with several mistakes gets one
+// answer listing each, by its key, in words (before, decoding stopped at the
+// first and named a YAML line or a Go type: "field adr not found in type
+// config.HTTP").
+func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
+	yaml := `http:
+  adr: 127.0.0.1:9000
+  shutdown_timeout: soon
+workers:
+  pipeline: many
+limits:
+  max_document_bytes: lots
+log:
+  level: loud
+  level: louder
+sources:
+  file_drop:
+    - dir: /srv/drop
+      rescan: 1q
+      partnr: ACME
+erp:
+  kind: visma
+  visma:
+    units: [PCE]
+`
+	_, err := Load(writeFile(t, yaml), env(nil))
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"http.adr: unknown key (did you mean http.addr?)",
+		`http.shutdown_timeout: "soon" is not a duration (write it like 500ms, 10s or 2m)`,
+		`workers.pipeline: "many" is not a whole number`,
+		`limits.max_document_bytes: "lots" is not a size like 25MB`,
+		"log.level: appears twice (lines 9 and 10)",
+		`sources.file_drop[0].rescan: "1q" is not a duration`,
+		"sources.file_drop[0].partnr: unknown key (did you mean sources.file_drop[0].partner?)",
+		"erp.visma.units: must hold pairs such as {PCE: PCS}, not a list",
+		`log.level: "loud" is not one of debug, info, warn, error`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the error does not say %q:\n%s", want, msg)
+		}
+	}
+	for _, internal := range []string{"config.HTTP", "type ", "!!str", "unmarshal"} {
+		if strings.Contains(msg, internal) {
+			t.Errorf("the error shows Go or YAML internals (%q):\n%s", internal, msg)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -19,13 +20,21 @@ import (
 // Several processes may start at once: goose takes a PostgreSQL session lock
 // and River's migrator runs each step in a transaction, so concurrent
 // starts serialise instead of failing.
+//
+// River's migrator logs each of its steps at INFO; it is given only WARN
+// and above, and what it applied is logged here once.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {
-	rm, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Logger: log})
+	quiet := slog.New(minLevel{log.Handler(), slog.LevelWarn})
+	rm, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Logger: quiet})
 	if err != nil {
 		return fmt.Errorf("db: river migrator: %w", err)
 	}
-	if _, err := rm.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+	rres, err := rm.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	if err != nil {
 		return fmt.Errorf("db: river migrations: %w", err)
+	}
+	if len(rres.Versions) > 0 {
+		log.Info("applied River job-queue migrations", "count", len(rres.Versions), "to", rres.Versions[len(rres.Versions)-1].Version)
 	}
 	p, closeDB, err := provider(pool)
 	if err != nil {
@@ -40,6 +49,50 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {
 		log.Info("applied migration", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration)
 	}
 	return nil
+}
+
+// ErrSchema is returned by CheckSchema for a database that is not migrated
+// to this build (or not at all); the message says to run ordergate migrate.
+var ErrSchema = errors.New("db: the database schema is not current")
+
+// CheckSchema makes sure the database has every migration of this build,
+// changing nothing: the commands other than serve, demo and migrate refuse
+// to work on a database without the schema (instead of silently creating
+// it, as they did) or with an older one.
+func CheckSchema(ctx context.Context, pool *pgxpool.Pool) error {
+	var present bool
+	if err := pool.QueryRow(ctx, `SELECT to_regclass('goose_db_version') IS NOT NULL AND to_regclass('river_migration') IS NOT NULL`).Scan(&present); err != nil {
+		return fmt.Errorf("db: schema check: %w", err)
+	}
+	if !present {
+		return fmt.Errorf("%w: the database has no ordergate tables yet; run ordergate migrate first (serve and demo also migrate on start)", ErrSchema)
+	}
+	ok, err := MigrationsCurrent(ctx, pool)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%w: it is older than this ordergate; run ordergate migrate first", ErrSchema)
+	}
+	return nil
+}
+
+// minLevel passes on records from min up.
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
+	return minLevel{h.Handler.WithAttrs(as), h.min}
+}
+
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{h.Handler.WithGroup(name), h.min}
 }
 
 // MigrationsCurrent reports whether every migration (ordergate's and

@@ -198,8 +198,17 @@ func MasterData() []File {
 	prices.row("", "", "COF-1000", "13.90", "USD", "") // for Harbor Diner
 	prices.row("", "", "LID-0008", "19.90", "USD", "")
 
+	// Delivery locations: orders name them by GLN alone (NAD+DP) and reach
+	// the ERP with the address.
+	locations := newCSV("customer", "gln", "code", "name", "address", "city", "postcode", "country")
+	locations.row("10001", gln(2), "WH", "Brasserie Demo Warehouse", "Havenlaan 12", "Brussel", "1000", "BE")
+	locations.row("10001", gln(8), "TER", "Brasserie Demo Terrace", "Grote Markt 7", "Brussel", "1000", "BE")
+	locations.row("10004", gln(9), "B", "Kantine Nord, site B", "Industrieweg 114", "Gent", "9000", "BE")
+	locations.row("10006", "", "PIER-39", "Harbor Diner Pier 39", "Beach Street 39", "San Francisco", "94133", "US")
+
 	return []File{
 		{Kind: masterdata.Customers, Data: customers.bytes()},
+		{Kind: masterdata.Locations, Data: locations.bytes()},
 		{Kind: masterdata.Items, Data: items.bytes()},
 		{Kind: masterdata.Assortments, Data: assort.bytes()},
 		{Kind: masterdata.CrossRefs, Data: xrefs.bytes()},

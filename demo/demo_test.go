@@ -125,11 +125,14 @@ func TestDemoShowsEveryExceptionCode(t *testing.T) {
 		case d.Shows != "" && !slices.Contains(codes, d.Shows):
 			t.Errorf("%s should show %s, shows %v", d.Name, d.Shows, codes)
 		}
+		if to := orders[0].PO.DeliverTo; d.Name == "12-clean-ship-to.edi" && (to == nil || to.Code != "B" || to.Address != "Industrieweg 114") {
+			t.Errorf("%s should go to site B, goes to %+v", d.Name, to)
+		}
 	}
 	for _, c := range matching.Codes {
 		// UNVERIFIED_SENDER needs a mail; SPLIT_DELIVERY an ERP connector
 		// that cannot carry split deliveries, which the demo's file export
-		// can (44-split-delivery.edi is delivered).
+		// can (45-split-delivery.edi is delivered).
 		if !seen[string(c)] && c != matching.UnverifiedSender && c != matching.SplitDelivery {
 			t.Errorf("no sample document raises %s", c)
 		}

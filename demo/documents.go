@@ -19,11 +19,14 @@ type Doc struct {
 // ediLine is one line of a sample order.
 type ediLine struct {
 	gtin, buyerItem, qty, unit, price string
+	delivery, note                    string // the line's own date (YYYYMMDD) and note
 }
 
 // ediMessage is one sample ORDERS message.
 type ediMessage struct {
 	po, function, buyer, currency, delivery string
+	shipTo                                  string // GLN of the delivery point (NAD+DP), "" for none
+	note                                    string
 	lines                                   []ediLine
 	raw                                     []string // segments instead of the generated body (for broken messages)
 }
@@ -64,10 +67,15 @@ func (m ediMessage) segments() []string {
 		"BGM+220+" + m.po + "+" + fn,
 		"DTM+137:20261125:102",
 		"DTM+2:" + del + ":102",
-		"NAD+BY+" + m.buyer + "::9",
-		"NAD+SU+" + SupplierGLN + "::9",
-		"CUX+2:" + cur + ":9",
 	}
+	if m.note != "" {
+		segs = append(segs, "FTX+AAI+++"+m.note)
+	}
+	segs = append(segs, "NAD+BY+"+m.buyer+"::9")
+	if m.shipTo != "" {
+		segs = append(segs, "NAD+DP+"+m.shipTo+"::9")
+	}
+	segs = append(segs, "NAD+SU+"+SupplierGLN+"::9", "CUX+2:"+cur+":9")
 	for i, l := range m.lines {
 		lin := fmt.Sprintf("LIN+%d", i+1)
 		if l.gtin != "" {
@@ -82,6 +90,12 @@ func (m ediMessage) segments() []string {
 			unit = "PCE"
 		}
 		segs = append(segs, "QTY+21:"+l.qty+":"+unit)
+		if l.delivery != "" {
+			segs = append(segs, "DTM+2:"+l.delivery+":102")
+		}
+		if l.note != "" {
+			segs = append(segs, "FTX+AAI+++"+l.note)
+		}
 		if l.price != "" {
 			segs = append(segs, "PRI+AAA:"+l.price)
 		}
@@ -100,6 +114,11 @@ func Documents() []Doc {
 			lines: []ediLine{{gtin: gtin(3), qty: "24"}, {gtin: gtin(4), qty: "6", unit: "CT"}}})},
 		{Name: "11-clean-crossrefs.edi", Data: one("DEMO0011", brasserie, ediMessage{po: "PO-DEMO-1002", buyer: brasserie,
 			lines: []ediLine{{buyerItem: "BC-4411", qty: "4", price: "14.50"}, {buyerItem: "BC-4413", qty: "2"}}})},
+		// The ship-to by GLN alone: the ERP gets site B's address, line 2's
+		// later date and the notes.
+		{Name: "12-clean-ship-to.edi", Data: one("DEMO0012", kantine, ediMessage{po: "KN-2", buyer: kantine, shipTo: gln(9),
+			note:  "Deliver to the kitchen entrance, not the main gate",
+			lines: []ediLine{{gtin: gtin(1), qty: "6"}, {gtin: gtin(2), qty: "2", delivery: "20261208", note: "Second delivery with the cups"}}})},
 		{Name: "20-unknown-customer.edi", Shows: "UNKNOWN_CUSTOMER", Data: one("DEMO0020", gln(999), ediMessage{po: "X-1", buyer: gln(999),
 			lines: []ediLine{{gtin: gtin(1), qty: "1"}}})},
 		{Name: "21-ambiguous-customer.edi", Shows: "AMBIGUOUS_CUSTOMER", Data: one("DEMO0021", brasserie, ediMessage{po: "PO-DEMO-1003", buyer: cafe,
@@ -119,6 +138,8 @@ func Documents() []Doc {
 			lines: []ediLine{{gtin: gtin(1), qty: "1"}}})},
 		{Name: "28-original-not-found.edi", Shows: "ORIGINAL_NOT_FOUND", Data: one("DEMO0028", brasserie, ediMessage{po: "PO-NEVER-SENT", buyer: brasserie, function: "4",
 			lines: []ediLine{{gtin: gtin(1), qty: "3"}}})},
+		{Name: "29-unknown-ship-to.edi", Shows: "UNKNOWN_SHIP_TO", Data: one("DEMO0029", brasserie, ediMessage{po: "PO-DEMO-1018", buyer: brasserie,
+			shipTo: gln(998), lines: []ediLine{{gtin: gtin(1), qty: "1"}}})},
 		{Name: "30-unknown-item.edi", Shows: "UNKNOWN_ITEM", Data: one("DEMO0030", brasserie, ediMessage{po: "PO-DEMO-1006", buyer: brasserie,
 			lines: []ediLine{{gtin: gtin(9999), qty: "1"}}})},
 		{Name: "31-ambiguous-item.edi", Shows: "AMBIGUOUS_ITEM", Data: one("DEMO0031", brasserie, ediMessage{po: "PO-DEMO-1007", buyer: brasserie,
@@ -143,13 +164,17 @@ func Documents() []Doc {
 			lines: []ediLine{{gtin: gtin(9), qty: "1"}}})},
 		{Name: "41-insufficient-stock.edi", Shows: "INSUFFICIENT_STOCK", Data: one("DEMO0041", brasserie, ediMessage{po: "PO-DEMO-1016", buyer: brasserie,
 			lines: []ediLine{{gtin: gtin(10), qty: "50"}}})},
+		// Within the parser's limits line by line, but 900 million at
+		// 20,000 is more than an amount can hold.
+		{Name: "44-value-out-of-range.edi", Shows: "VALUE_OUT_OF_RANGE", Data: one("DEMO0044", brasserie, ediMessage{po: "PO-DEMO-1019", buyer: brasserie,
+			lines: []ediLine{{gtin: gtin(9), qty: "900000000", price: "20000"}}})},
 		{Name: "42-usd-customer-clean.edi", Data: one("DEMO0042", diner, ediMessage{po: "HD-1", buyer: diner, currency: "USD",
 			lines: []ediLine{{gtin: gtin(1), qty: "1"}}})},
 		// One line for two of the customer's kitchens on two days: the
 		// demo's file export carries split deliveries, so it is delivered
 		// (with an ERP that cannot take them it would show SPLIT_DELIVERY).
-		{Name: "44-split-delivery.edi", Data: one("DEMO0044", brasserie, ediMessage{raw: []string{
-			"BGM+220+PO-DEMO-1018+9", "DTM+137:20261125:102", "DTM+2:20261204:102",
+		{Name: "45-split-delivery.edi", Data: one("DEMO0045", brasserie, ediMessage{raw: []string{
+			"BGM+220+PO-DEMO-1020+9", "DTM+137:20261125:102", "DTM+2:20261204:102",
 			"NAD+BY+" + brasserie + "::9", "NAD+SU+" + SupplierGLN + "::9", "CUX+2:" + Currency + ":9",
 			"LIN+1++" + gtin(1) + ":EN", "QTY+21:4:PCE",
 			"LOC+7+" + gln(21) + "::9", "QTY+11:2:PCE", "DTM+2:20261204:102",

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/oauth2/clientcredentials"
 
@@ -33,13 +34,36 @@ import (
 //	POST {base}/v2.0/{tenant}/{environment}/api/v2.0/companies({companyId})/salesOrders
 //	{"customerNumber":"10000","externalDocumentNumber":"PO-4711",
 //	 "requestedDeliveryDate":"2026-12-01",
-//	 "salesOrderLines":[{"lineType":"Item","lineObjectNumber":"1896-S","quantity":10,"unitPrice":12.5}]}
+//	 "shipToName":"Store Gent","shipToAddressLine1":"Veldstraat 1","shipToCity":"Gent",...,
+//	 "salesOrderLines":[{"lineType":"Comment","description":"Deliver via the back door"},
+//	   {"lineType":"Item","lineObjectNumber":"1896-S","quantity":10,"unitPrice":12.5,"shipmentDate":"2026-12-03"}]}
 //
 // See https://learn.microsoft.com/dynamics365/business-central/dev-itpro/api-reference/v2.0/api/dynamics_salesorder_create
 // and .../api/dynamics_salesorderline_create. unitPrice is sent only when
 // matching found an agreed price; otherwise Business Central prices the line
 // itself. Errors come as {"error":{"code":"...","message":"..."}}; the
 // message is kept verbatim for the sales desk.
+//
+// Where and when (field names from the salesOrder and salesOrderLine
+// resource types of API v2.0, .../api-reference/v2.0/resources/dynamics_salesorder
+// and dynamics_salesorderline; lengths from the Sales Header and Sales Line
+// tables of the base application):
+//
+//   - The delivery address (DeliverTo) goes into shipToName (100 characters),
+//     shipToAddressLine1 (100) and shipToAddressLine2 (50), shipToCity (30),
+//     shipToPostCode (20) and shipToCountry (10). The salesOrder of API v2.0
+//     has no shipToCode, so a location is sent by its address; one the
+//     master data knows only by its code is refused before sending. The
+//     other ship-to fields (line 2, state, contact) are sent empty, so that
+//     none of the customer's default address is left mixed in. A value
+//     longer than its field is refused before sending, with the field named.
+//   - requestedDeliveryDate is the order's date (or the one date all lines
+//     share); Business Central plans the lines' shipment from it. A line
+//     asking for another date gets it as its shipmentDate, the only date a
+//     salesOrderLine of API v2.0 has.
+//   - The customer's notes become comment lines (lineType "Comment"; their
+//     description holds 100 characters, so a longer note takes several):
+//     the order's notes before the first line, a line's notes after it.
 //
 // Business Central has no idempotency key: Lookup searches salesOrders by
 // externalDocumentNumber and customerNumber, which the delivery job does
@@ -90,24 +114,112 @@ func NewBusinessCentral(cfg BusinessCentralConfig, client *http.Client, logger *
 func (bc *BusinessCentral) Name() string { return KindBusinessCentral }
 
 // bcSalesOrder is the salesOrder entity, as far as we write and read it.
+// The ship-to fields are pointers: nil is not sent (the customer's
+// default), a pointer to "" clears the field.
 type bcSalesOrder struct {
 	ID                     string        `json:"id,omitempty"`
 	Number                 string        `json:"number,omitempty"`
 	CustomerNumber         string        `json:"customerNumber"`
 	ExternalDocumentNumber string        `json:"externalDocumentNumber"`
 	RequestedDeliveryDate  string        `json:"requestedDeliveryDate,omitempty"`
+	ShipToName             *string       `json:"shipToName,omitempty"`
+	ShipToContact          *string       `json:"shipToContact,omitempty"`
+	ShipToAddressLine1     *string       `json:"shipToAddressLine1,omitempty"`
+	ShipToAddressLine2     *string       `json:"shipToAddressLine2,omitempty"`
+	ShipToCity             *string       `json:"shipToCity,omitempty"`
+	ShipToState            *string       `json:"shipToState,omitempty"`
+	ShipToPostCode         *string       `json:"shipToPostCode,omitempty"`
+	ShipToCountry          *string       `json:"shipToCountry,omitempty"`
 	SalesOrderLines        []bcOrderLine `json:"salesOrderLines,omitempty"`
 }
 
 type bcOrderLine struct {
-	LineType         string        `json:"lineType"`
-	LineObjectNumber string        `json:"lineObjectNumber"`
-	Quantity         order.Decimal `json:"quantity"`
+	LineType         string        `json:"lineType"` // "Item" or "Comment"
+	LineObjectNumber string        `json:"lineObjectNumber,omitempty"`
+	Description      string        `json:"description,omitempty"` // comment lines only
+	Quantity         order.Decimal `json:"quantity,omitzero"`
 	// UnitOfMeasureCode is sent with every line: without it Business
 	// Central counts the quantity in the item's default sales unit, which
 	// need not be the unit the quantity and price were matched in.
 	UnitOfMeasureCode string         `json:"unitOfMeasureCode,omitempty"`
 	UnitPrice         *order.Decimal `json:"unitPrice,omitempty"`
+	ShipmentDate      string         `json:"shipmentDate,omitempty"`
+}
+
+// Field lengths of the Sales Header ship-to fields and of a Sales Line
+// description in Business Central.
+const (
+	bcNameLen     = 100
+	bcAddressLen  = 100
+	bcAddress2Len = 50
+	bcCityLen     = 30
+	bcPostCodeLen = 20
+	bcCountryLen  = 10
+	bcCommentLen  = 100
+)
+
+// bcShipTo sets the ship-to fields of so to the order's delivery address.
+func bcShipTo(so *bcSalesOrder, po *order.PurchaseOrder) *Error {
+	to := po.DeliverTo
+	if to == nil {
+		return nil
+	}
+	if !to.HasAddress() {
+		return permanent(KindBusinessCentral, "deliver", fmt.Sprintf(
+			"the goods go to %s, but the master data has no street and city for it, and Business Central's API cannot choose a ship-to address by its code; add the address to the locations master data and match the order again",
+			locationName(to)))
+	}
+	lines, fits := fit(to.Address, bcAddressLen, bcAddress2Len)
+	var long []string
+	check := func(field, v string, n int) *string {
+		if utf8.RuneCountInString(v) > n {
+			long = append(long, fmt.Sprintf("%s %q is longer than %d characters", field, v, n))
+		}
+		return &v
+	}
+	if !fits {
+		long = append(long, fmt.Sprintf("address %q is longer than %d characters", to.Address, bcAddressLen+bcAddress2Len))
+		lines = []string{"", ""}
+	}
+	empty := ""
+	if to.Name != "" { // else the customer's name stays
+		so.ShipToName = check("name", to.Name, bcNameLen)
+	}
+	so.ShipToAddressLine1, so.ShipToAddressLine2 = &lines[0], &lines[1]
+	so.ShipToCity = check("city", to.City, bcCityLen)
+	so.ShipToPostCode = check("postcode", to.Postcode, bcPostCodeLen)
+	so.ShipToCountry = check("country", to.Country, bcCountryLen)
+	so.ShipToState, so.ShipToContact = &empty, &empty
+	if len(long) > 0 {
+		return permanent(KindBusinessCentral, "deliver", "the delivery address does not fit Business Central: "+
+			strings.Join(long, "; ")+"; shorten it in the locations master data or in the order")
+	}
+	return nil
+}
+
+// bcComments are the comment lines that carry notes.
+func bcComments(notes []string) []bcOrderLine {
+	var out []bcOrderLine
+	for _, n := range notes {
+		for _, piece := range wrap(n, bcCommentLen) {
+			out = append(out, bcOrderLine{LineType: "Comment", Description: piece})
+		}
+	}
+	return out
+}
+
+// locationName names a delivery location for the desk.
+func locationName(l *order.Location) string {
+	var ids []string
+	for _, s := range []string{l.Name, l.Code, l.GLN} {
+		if s != "" {
+			ids = append(ids, s)
+		}
+	}
+	if len(ids) == 0 {
+		return "the delivery location"
+	}
+	return "location " + strings.Join(ids, " / ")
 }
 
 // bcError is Business Central's (OData) error body.
@@ -129,11 +241,16 @@ func (bc *BusinessCentral) Deliver(ctx context.Context, d Delivery) (Receipt, er
 	if e := checkOrder(KindBusinessCentral, po); e != nil {
 		return Receipt{}, e
 	}
+	date := orderDate(po)
 	so := bcSalesOrder{
 		CustomerNumber:         po.CustomerNumber,
 		ExternalDocumentNumber: po.PONumber,
-		RequestedDeliveryDate:  po.DeliveryDate.String(),
+		RequestedDeliveryDate:  date.String(),
 	}
+	if e := bcShipTo(&so, po); e != nil {
+		return Receipt{}, e
+	}
+	so.SalesOrderLines = bcComments(po.Notes)
 	for i := range po.Lines {
 		l := &po.Lines[i]
 		qty, unit := l.Ordered()
@@ -141,10 +258,13 @@ func (bc *BusinessCentral) Deliver(ctx context.Context, d Delivery) (Receipt, er
 		if err != nil {
 			return Receipt{}, err
 		}
-		so.SalesOrderLines = append(so.SalesOrderLines, bcOrderLine{
-			LineType: "Item", LineObjectNumber: l.SKU, Quantity: qty, UnitPrice: l.AgreedPrice,
-			UnitOfMeasureCode: code,
-		})
+		bl := bcOrderLine{LineType: "Item", LineObjectNumber: l.SKU, Quantity: qty, UnitPrice: l.AgreedPrice,
+			UnitOfMeasureCode: code}
+		if !l.DeliveryDate.IsZero() && l.DeliveryDate != date {
+			bl.ShipmentDate = l.DeliveryDate.String()
+		}
+		so.SalesOrderLines = append(so.SalesOrderLines, bl)
+		so.SalesOrderLines = append(so.SalesOrderLines, bcComments(l.Notes)...)
 	}
 	body, err := json.Marshal(so)
 	if err != nil {

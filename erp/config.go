@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -51,7 +52,13 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 // file, prefixed "erp.".
 type Config struct {
 	// Kind is "webhook", "businesscentral", "visma" or "file".
-	Kind            string                `json:"kind" yaml:"kind" toml:"kind"`
+	Kind string `json:"kind" yaml:"kind" toml:"kind"`
+	// Timeout bounds one request to the ERP, token requests included
+	// (default 30s); ConnectTimeout bounds opening its connection (default
+	// 10s). A request cut off by the timeout is an unclear attempt: the
+	// next one looks the order up before it posts.
+	Timeout         time.Duration         `json:"timeout,omitempty" yaml:"timeout" toml:"timeout"`
+	ConnectTimeout  time.Duration         `json:"connect_timeout,omitempty" yaml:"connect_timeout" toml:"connect_timeout"`
 	Webhook         WebhookConfig         `json:"webhook,omitzero" yaml:"webhook" toml:"webhook"`
 	BusinessCentral BusinessCentralConfig `json:"business_central,omitzero" yaml:"business_central" toml:"business_central"`
 	Visma           VismaConfig           `json:"visma,omitzero" yaml:"visma" toml:"visma"`
@@ -192,6 +199,12 @@ func (c Config) String() string {
 // problem, each naming its key.
 func (c Config) Validate() error {
 	var errs []error
+	if c.Timeout < 0 {
+		errs = append(errs, fmt.Errorf("erp: erp.timeout %s must not be negative", c.Timeout))
+	}
+	if c.ConnectTimeout < 0 {
+		errs = append(errs, fmt.Errorf("erp: erp.connect_timeout %s must not be negative", c.ConnectTimeout))
+	}
 	req := func(key, v string) {
 		if strings.TrimSpace(v) == "" {
 			errs = append(errs, fmt.Errorf("erp: erp.%s is required", key))
@@ -261,6 +274,33 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("erp: erp.kind %q is not one of webhook, businesscentral, visma, file", c.Kind))
 	}
 	return errors.Join(errs...)
+}
+
+// Default request timeouts towards the ERP (Config.Timeout, ConnectTimeout).
+const (
+	DefaultTimeout        = 30 * time.Second
+	DefaultConnectTimeout = 10 * time.Second
+)
+
+// RequestTimeout is Timeout or its default.
+func (c Config) RequestTimeout() time.Duration {
+	if c.Timeout > 0 {
+		return c.Timeout
+	}
+	return DefaultTimeout
+}
+
+// HTTPClient returns the client New should use for cfg: requests bounded by
+// RequestTimeout, connections by ConnectTimeout.
+func (c Config) HTTPClient() *http.Client {
+	connect := c.ConnectTimeout
+	if connect <= 0 {
+		connect = DefaultConnectTimeout
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = (&net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}).DialContext
+	tr.TLSHandshakeTimeout = connect
+	return &http.Client{Timeout: c.RequestTimeout(), Transport: tr}
 }
 
 // New validates cfg and builds its connector. client is used for every

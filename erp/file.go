@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/ordergate/ordergate/atomicfile"
 	"github.com/ordergate/ordergate/order"
@@ -26,7 +27,15 @@ import (
 //   - csv: a header row, then one row per order line with the columns
 //     po_number, customer_number, line_no, sku, quantity, unit, unit_price,
 //     delivery_date (unit_price is the agreed price, empty when matching
-//     found none; delivery_date is the line's date or else the order's).
+//     found none; delivery_date is the line's date or else the order's),
+//     then where the goods go (ship_to_code, ship_to_gln, ship_to_name,
+//     ship_to_address, ship_to_city, ship_to_postcode, ship_to_country: the
+//     order's DeliverTo, empty for the customer's default address) and the
+//     notes (notes: the line's, order_notes: the order's, each joined with
+//     " | ").
+//   - edifact: ORDERS (see edifact.WriteORDERS), the delivery address in
+//     NAD+DP: the location's GLN, or its code assigned by the supplier
+//     (agency 91), with its name and address.
 //
 // The file is named order-<order id>-<PO number>.<json|csv>, the PO number
 // reduced to letters, digits, "-", "_" and ".". It appears atomically: the
@@ -128,7 +137,7 @@ func (f *FileExport) encode(d Delivery) ([]byte, error) {
 			From:       edifact.PartyID{ID: f.cfg.Sender, Qualifier: "14"},
 			To:         edifact.PartyID{ID: f.cfg.Recipient, Qualifier: "14"},
 			ControlRef: strconv.FormatInt(d.OrderID, 10), // unique per order, at most 14 digits
-		}, d.Order)
+		}, withDeliverTo(d.Order))
 		return b.Bytes(), err
 	}
 	b, err := json.MarshalIndent(payload(d), "", "  ")
@@ -139,12 +148,34 @@ func (f *FileExport) encode(d Delivery) ([]byte, error) {
 }
 
 // CSVHeader is the header row of the CSV export.
-var CSVHeader = []string{"po_number", "customer_number", "line_no", "sku", "quantity", "unit", "unit_price", "delivery_date"}
+var CSVHeader = []string{"po_number", "customer_number", "line_no", "sku", "quantity", "unit", "unit_price", "delivery_date",
+	"ship_to_code", "ship_to_gln", "ship_to_name", "ship_to_address", "ship_to_city", "ship_to_postcode", "ship_to_country",
+	"notes", "order_notes"}
+
+// withDeliverTo returns the order with its ship-to party replaced by where
+// the goods go (DeliverTo), for formats that have only the party.
+func withDeliverTo(po order.PurchaseOrder) order.PurchaseOrder {
+	to := po.DeliverTo
+	if to == nil {
+		return po
+	}
+	p := &order.Party{GLN: to.GLN, Name: to.Name, Address: to.Address, City: to.City, Postcode: to.Postcode, Country: to.Country}
+	if p.GLN == "" && to.Code != "" {
+		p.ID, p.CodeList = to.Code, "91"
+	}
+	po.ShipTo = p
+	return po
+}
 
 func encodeCSV(po *order.PurchaseOrder) ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	_ = w.Write(CSVHeader)
+	to := po.DeliverTo
+	if to == nil {
+		to = &order.Location{}
+	}
+	orderNotes := strings.Join(po.Notes, " | ")
 	for i := range po.Lines {
 		l := &po.Lines[i]
 		price := ""
@@ -153,7 +184,9 @@ func encodeCSV(po *order.PurchaseOrder) ([]byte, error) {
 			price = l.AgreedPrice.String()
 		}
 		_ = w.Write([]string{po.PONumber, po.CustomerNumber, strconv.Itoa(l.LineNo), l.SKU,
-			qty.String(), unit, price, deliveryDate(po, l).String()})
+			qty.String(), unit, price, deliveryDate(po, l).String(),
+			to.Code, to.GLN, to.Name, to.Address, to.City, to.Postcode, to.Country,
+			strings.Join(l.Notes, " | "), orderNotes})
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()

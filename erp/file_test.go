@@ -64,9 +64,10 @@ func TestFileExportCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "po_number,customer_number,line_no,sku,quantity,unit,unit_price,delivery_date\n" +
-		"PO/4711 ../x,10000,1,1896-S,10,PCE,12.5,2026-12-01\n" +
-		"PO/4711 ../x,10000,2,1900-A,2.5,KGM,,2026-12-03\n"
+	want := "po_number,customer_number,line_no,sku,quantity,unit,unit_price,delivery_date," +
+		"ship_to_code,ship_to_gln,ship_to_name,ship_to_address,ship_to_city,ship_to_postcode,ship_to_country,notes,order_notes\n" +
+		"PO/4711 ../x,10000,1,1896-S,10,PCE,12.5,2026-12-01,,,,,,,,,\n" +
+		"PO/4711 ../x,10000,2,1900-A,2.5,KGM,,2026-12-03,,,,,,,,,\n"
 	if string(b) != want {
 		t.Errorf("csv =\n%s\nwant\n%s", b, want)
 	}

@@ -28,11 +28,31 @@ import (
 //
 //	POST {base}/controller/api/v1/salesorder
 //	{"orderType":{"value":"SO"},"customer":{"value":"10001"},"customerRefNo":{"value":"PO-4711"},
-//	 "requestedOn":{"value":"2026-12-01"},
-//	 "lines":[{"operation":"Insert","inventoryId":{"value":"1896-S"},"quantity":{"value":10},"unitPrice":{"value":12.5}}]}
+//	 "requestOn":{"value":"2026-12-01"},"location":{"value":"ST-1"},
+//	 "soShippingAddress":{"value":{"overrideAddress":{"value":true},"addressLine1":{"value":"Veldstraat 1"},...}},
+//	 "soShippingContact":{"value":{"overrideContact":{"value":true},"name":{"value":"Store Gent"}}},
+//	 "note":{"value":"Deliver via the back door"},
+//	 "lines":[{"operation":"Insert","inventoryNumber":{"value":"1896-S"},"quantity":{"value":10},
+//	   "unitPrice":{"value":12.5},"requestedOn":{"value":"2026-12-03"},"note":{"value":"..."}}]}
 //
-// Every field is wrapped in Visma's DtoValue object {"value": ...}. The API
-// answers 201 Created with an empty body and the new order in the Location
+// Every field is wrapped in Visma's DtoValue object {"value": ...}. The
+// field names are those of SalesOrderUpdateDto and SalesOrderLineUpdateDto
+// in the Visma.net ERP API's OpenAPI description (the order's date is
+// requestOn, a line's requestedOn). Where and when:
+//
+//   - requestOn is the order's requested delivery date (or the one date all
+//     lines share); a line with a date of its own has it as requestedOn.
+//     shipOn is left to Visma, which derives it from the requested date and
+//     the customer location's lead time.
+//   - The delivery address (DeliverTo): its code, when the master data has
+//     one, as location (the customer's location id in Visma); its address,
+//     when it has one, as soShippingAddress with overrideAddress, and its
+//     name as soShippingContact with overrideContact. A location known by
+//     code alone takes its address from Visma.
+//   - The customer's notes: the order's as note, a line's as the line's
+//     note (several notes, one per line of text).
+//
+// The API answers 201 Created with an empty body and the new order in the Location
 // header (.../salesorder/{orderType}/{orderNumber}, or .../salesorder/{orderNumber}).
 // Errors come as {"message":"..."} or {"ExceptionType":"...","ExceptionMessage":"..."};
 // the message is kept verbatim for the sales desk. unitPrice is sent only
@@ -84,11 +104,30 @@ type dto[T any] struct {
 }
 
 type vismaOrder struct {
-	OrderType     dto[string]  `json:"orderType"`
-	Customer      dto[string]  `json:"customer"`
-	CustomerRefNo dto[string]  `json:"customerRefNo"`
-	RequestedOn   *dto[string] `json:"requestedOn,omitempty"`
-	Lines         []vismaLine  `json:"lines"`
+	OrderType       dto[string]        `json:"orderType"`
+	Customer        dto[string]        `json:"customer"`
+	CustomerRefNo   dto[string]        `json:"customerRefNo"`
+	RequestOn       *dto[string]       `json:"requestOn,omitempty"`
+	Location        *dto[string]       `json:"location,omitempty"`
+	ShippingAddress *dto[vismaAddress] `json:"soShippingAddress,omitempty"`
+	ShippingContact *dto[vismaContact] `json:"soShippingContact,omitempty"`
+	Note            *dto[string]       `json:"note,omitempty"`
+	Lines           []vismaLine        `json:"lines"`
+}
+
+// vismaAddress is SalesOrderAddressUpdateDto.
+type vismaAddress struct {
+	OverrideAddress dto[bool]    `json:"overrideAddress"`
+	AddressLine1    dto[string]  `json:"addressLine1"`
+	PostalCode      dto[string]  `json:"postalCode"`
+	City            dto[string]  `json:"city"`
+	CountryID       *dto[string] `json:"countryId,omitempty"`
+}
+
+// vismaContact is SalesOrderContactUpdateDto, as far as we set it.
+type vismaContact struct {
+	OverrideContact dto[bool]   `json:"overrideContact"`
+	Name            dto[string] `json:"name"`
 }
 
 type vismaLine struct {
@@ -99,8 +138,45 @@ type vismaLine struct {
 	Quantity        dto[order.Decimal] `json:"quantity"`
 	// UOM is sent with every line, so the quantity and price count in the
 	// unit they were matched in, not the item's default sales unit.
-	UOM       *dto[string]        `json:"uom,omitempty"`
-	UnitPrice *dto[order.Decimal] `json:"unitPrice,omitempty"`
+	UOM         *dto[string]        `json:"uom,omitempty"`
+	UnitPrice   *dto[order.Decimal] `json:"unitPrice,omitempty"`
+	RequestedOn *dto[string]        `json:"requestedOn,omitempty"`
+	Note        *dto[string]        `json:"note,omitempty"`
+}
+
+// vismaNote joins notes into one note, or nil for none.
+func vismaNote(notes []string) *dto[string] {
+	if len(notes) == 0 {
+		return nil
+	}
+	return &dto[string]{strings.Join(notes, "\n")}
+}
+
+// vismaDeliverTo sets the order's location and delivery address.
+func vismaDeliverTo(so *vismaOrder, to *order.Location) *Error {
+	if to == nil {
+		return nil
+	}
+	if to.Code == "" && !to.HasAddress() {
+		return permanent(KindVisma, "deliver", fmt.Sprintf(
+			"the goods go to %s, but the master data has neither its code in Visma nor its street and city; add them to the locations master data and match the order again",
+			locationName(to)))
+	}
+	if to.Code != "" {
+		so.Location = &dto[string]{to.Code}
+	}
+	if to.HasAddress() {
+		a := vismaAddress{OverrideAddress: dto[bool]{true}, AddressLine1: dto[string]{to.Address},
+			PostalCode: dto[string]{to.Postcode}, City: dto[string]{to.City}}
+		if to.Country != "" {
+			a.CountryID = &dto[string]{to.Country}
+		}
+		so.ShippingAddress = &dto[vismaAddress]{a}
+	}
+	if to.Name != "" {
+		so.ShippingContact = &dto[vismaContact]{vismaContact{OverrideContact: dto[bool]{true}, Name: dto[string]{to.Name}}}
+	}
+	return nil
 }
 
 // vismaListed is a sales order as GET salesorder lists it.
@@ -143,19 +219,27 @@ func (v *Visma) Deliver(ctx context.Context, d Delivery) (Receipt, error) {
 		OrderType:     dto[string]{v.cfg.OrderType},
 		Customer:      dto[string]{po.CustomerNumber},
 		CustomerRefNo: dto[string]{po.PONumber},
+		Note:          vismaNote(po.Notes),
 	}
-	if !po.DeliveryDate.IsZero() {
-		so.RequestedOn = &dto[string]{po.DeliveryDate.String()}
+	if d := orderDate(po); !d.IsZero() {
+		so.RequestOn = &dto[string]{d.String()}
+	}
+	if e := vismaDeliverTo(&so, po.DeliverTo); e != nil {
+		return Receipt{}, e
 	}
 	for i := range po.Lines {
 		l := &po.Lines[i]
 		qty, unit := l.Ordered()
-		vl := vismaLine{Operation: "Insert", InventoryNumber: dto[string]{l.SKU}, Quantity: dto[order.Decimal]{qty}}
+		vl := vismaLine{Operation: "Insert", InventoryNumber: dto[string]{l.SKU}, Quantity: dto[order.Decimal]{qty},
+			Note: vismaNote(l.Notes)}
 		if unit != "" {
 			vl.UOM = &dto[string]{v.unitMap.code(unit)}
 		}
 		if l.AgreedPrice != nil {
 			vl.UnitPrice = &dto[order.Decimal]{*l.AgreedPrice}
+		}
+		if !l.DeliveryDate.IsZero() {
+			vl.RequestedOn = &dto[string]{l.DeliveryDate.String()}
 		}
 		so.Lines = append(so.Lines, vl)
 	}

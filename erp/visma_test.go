@@ -21,7 +21,7 @@ func TestVismaCreate(t *testing.T) {
 		t.Errorf("receipt = %+v, want number 000001 from the Location header", rc)
 	}
 	so := f.Orders()[0]
-	if so.OrderType != "SO" || so.Customer != "10000" || so.CustomerRefNo != "PO-4711" || so.RequestedOn != "2026-12-01" {
+	if so.OrderType != "SO" || so.Customer != "10000" || so.CustomerRefNo != "PO-4711" || so.RequestOn != "2026-12-01" {
 		t.Errorf("order = %+v", so)
 	}
 	if len(so.Lines) != 2 || so.Lines[0].InventoryNumber != "1896-S" || so.Lines[0].UOM != "PCE" || so.Lines[0].UnitPrice.String() != "12.5" ||

@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/ordergate/ordergate/atomicfile"
+	"github.com/ordergate/ordergate/catalog"
 	"github.com/ordergate/ordergate/order"
 	"github.com/ordergate/ordergate/parsers"
 	"github.com/ordergate/ordergate/parsers/edifact"
@@ -43,6 +44,12 @@ type AckOptions struct {
 	// Contrl is when a CONTRL is sent: ContrlRequested (default),
 	// ContrlAlways or ContrlNever.
 	Contrl string
+	// Location is the zone the dates and times of acknowledgements are in
+	// (the ORDRSP document date DTM 137, the UNB time stamp): the
+	// supplier's, matching.timezone. Nil means the machine's zone.
+	Location *time.Location
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 }
 
 // AckArgs is the job that writes an acknowledgement: the CONTRL of a
@@ -91,18 +98,14 @@ type ack struct {
 func (w *ackWorker) Work(ctx context.Context, job *river.Job[AckArgs]) error {
 	a := job.Args
 	pool := w.p.opts.Pool
-	doc, err := GetDocument(ctx, pool, a.DocumentID)
-	if err != nil {
-		return err
-	}
-	ics, _, err := edifact.New().ParseInterchanges(ctx, parsers.Document{Data: doc.Raw})
-	if err != nil && len(ics) == 0 {
-		w.p.log.Warn("no interchange to acknowledge", "document", doc.ID, "err", err)
-		return nil
-	}
 	var acks []ack
 	switch a.What {
 	case AckContrl:
+		// A CONTRL reports on every message: it reads the document.
+		ics, err := w.readInterchanges(ctx, a.DocumentID)
+		if err != nil {
+			return err
+		}
 		for _, ic := range ics {
 			if ic.AckRequested || w.p.opts.Acks.Contrl == ContrlAlways {
 				c := edifact.NewContrl(ic)
@@ -123,12 +126,15 @@ func (w *ackWorker) Work(ctx context.Context, job *river.Job[AckArgs]) error {
 		if err != nil {
 			return err
 		}
-		ic, ok := interchangeOf(ics, o.PO.Envelope)
+		ic, ok, err := w.orderInterchange(ctx, &o)
+		if err != nil {
+			return err
+		}
 		if !ok {
 			w.p.log.Warn("order's interchange not found; no ORDRSP", "order", o.ID)
 			return nil
 		}
-		resp, status := orderResponse(&o, a, order.DateOf(time.Now()))
+		resp, status := orderResponse(&o, a, order.DateOf(w.now()))
 		acks = append(acks, ack{interchange: ic.ControlRef, partner: ic.Sender.ID, status: status, in: ic,
 			build: func(out edifact.Outbound) ([]byte, error) {
 				var b bytes.Buffer
@@ -144,6 +150,55 @@ func (w *ackWorker) Work(ctx context.Context, job *river.Job[AckArgs]) error {
 		}
 	}
 	return w.writePending(ctx, a.DocumentID)
+}
+
+// now is the time acknowledgements are dated with, in the supplier's zone.
+func (w *ackWorker) now() time.Time {
+	o := w.p.opts.Acks
+	now := time.Now
+	if o.Now != nil {
+		now = o.Now
+	}
+	loc := o.Location
+	if loc == nil {
+		loc = time.Local
+	}
+	return now().In(loc)
+}
+
+// orderInterchange returns the envelope of the interchange an order came
+// in: the one stored when its document was parsed, else (a document parsed
+// before envelopes were stored) read from the document.
+func (w *ackWorker) orderInterchange(ctx context.Context, o *Order) (edifact.Interchange, bool, error) {
+	if o.PO.Envelope == nil {
+		return edifact.Interchange{}, false, nil
+	}
+	ic, ok, err := storedInterchange(ctx, w.p.opts.Pool, o.DocumentID, o.PO.Envelope)
+	if err != nil || ok {
+		return ic, ok, err
+	}
+	ics, err := w.readInterchanges(ctx, o.DocumentID)
+	if err != nil {
+		return edifact.Interchange{}, false, err
+	}
+	ic, ok = interchangeOf(ics, o.PO.Envelope)
+	return ic, ok, nil
+}
+
+// readInterchanges reads and parses a document for its interchanges and
+// the status of each message; none when it has no interchange left to
+// acknowledge.
+func (w *ackWorker) readInterchanges(ctx context.Context, docID int64) ([]edifact.Interchange, error) {
+	doc, err := GetDocument(ctx, w.p.opts.Pool, docID)
+	if err != nil {
+		return nil, err
+	}
+	ics, _, err := edifact.New().ParseInterchanges(ctx, parsers.Document{Data: doc.Raw})
+	if err != nil && len(ics) == 0 {
+		w.p.log.Warn("no interchange to acknowledge", "document", doc.ID, "err", err)
+		return nil, nil
+	}
+	return ics, nil
 }
 
 // store records one acknowledgement unless it exists already.
@@ -165,7 +220,7 @@ func (w *ackWorker) store(ctx context.Context, a AckArgs, k ack) error {
 	if us.ID == "" {
 		us = k.in.Recipient
 	}
-	content, err := k.build(edifact.ReplyTo(k.in, us, ctrl, time.Now()))
+	content, err := k.build(edifact.ReplyTo(k.in, us, ctrl, w.now()))
 	if err != nil {
 		return fmt.Errorf("intake: build %s: %w", a.What, err)
 	}
@@ -238,8 +293,12 @@ func interchangeOf(ics []edifact.Interchange, env *order.Envelope) (edifact.Inte
 
 // orderResponse answers an order: rejected with the reason; accepted with
 // changes where matching delivered another quantity, unit or price than the
-// buyer sent; accepted otherwise. The response number is the ERP's order
-// number when there is one.
+// buyer sent; accepted otherwise. Units are compared as UN/ECE Rec 20 codes
+// the way master data normalises them (EA, H87 and PCE are one unit) and
+// prices per one unit, the sent price basis applied (PRI 5284: 145 per 10
+// is 14.50). An unchanged line repeats what the buyer sent; a changed one
+// says our quantity and unit and our price per one unit. The response
+// number is the ERP's order number when there is one.
 func orderResponse(o *Order, a AckArgs, today order.Date) (edifact.OrderResponse, string) {
 	number := o.ERPOrderNo
 	if number == "" {
@@ -258,11 +317,13 @@ func orderResponse(o *Order, a AckArgs, today order.Date) (edifact.OrderResponse
 	for i := range r.Lines {
 		l := &o.PO.Lines[i]
 		qty, unit := l.Ordered()
-		changed := qty.Cmp(l.Quantity) != 0 || unit != l.Unit && l.Unit != ""
-		if l.AgreedPrice != nil && (l.UnitPrice == nil || l.AgreedPrice.Cmp(*l.UnitPrice) != 0) {
-			r.Lines[i].Price = l.AgreedPrice
-			if l.UnitPrice != nil { // a price we add where none was sent is no change
-				changed = true
+		changed := qty.Cmp(l.Quantity) != 0 || l.Unit != "" && catalog.NormalizeUnit(unit) != catalog.NormalizeUnit(l.Unit)
+		if l.AgreedPrice != nil {
+			sent, hasSent, ok := l.PricePerUnit()
+			if !hasSent || !ok || changed || l.AgreedPrice.Cmp(sent) != 0 {
+				r.Lines[i].Price, r.Lines[i].PriceBasis = l.AgreedPrice, nil
+				// A price we add where none was sent is no change.
+				changed = changed || hasSent
 			}
 		}
 		if changed {

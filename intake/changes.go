@@ -101,6 +101,9 @@ func (p *Pipeline) applyToOriginal(ctx context.Context, tx pgx.Tx, c *Order) (bo
 		if !c.PO.DeliveryDate.IsZero() {
 			orig.PO.DeliveryDate = c.PO.DeliveryDate
 		}
+		if !c.PO.ShipTo.IsZero() { // a new delivery address, resolved when matched again
+			orig.PO.ShipTo = c.PO.ShipTo
+		}
 		// Matched again from the start: a pending delivery of the old
 		// content finds the order no longer approved and stops.
 		orig.State, orig.ReviewReason, orig.ApprovedAt = StateReceived, "", time.Time{}

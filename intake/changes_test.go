@@ -221,7 +221,11 @@ func TestChangesApplyToTheOriginal(t *testing.T) {
 		# HELP ordergate_orders Orders by state; state="review" is the desk's queue.
 		# TYPE ordergate_orders gauge
 		ordergate_orders{state="applied"} 4
+		ordergate_orders{state="approved"} 0
 		ordergate_orders{state="delivered"} 3
+		ordergate_orders{state="delivering"} 0
+		ordergate_orders{state="matched"} 0
+		ordergate_orders{state="received"} 0
 		ordergate_orders{state="rejected"} 1
 		ordergate_orders{state="review"} 4
 	`

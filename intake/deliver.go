@@ -8,12 +8,19 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/ordergate/ordergate/db"
 	"github.com/ordergate/ordergate/erp"
 	"github.com/ordergate/ordergate/order"
 )
+
+// QueueDelivery is the River queue of deliveries to the ERP. It has its own
+// workers (Options.DeliveryWorkers), so a hung or slow ERP ties up only
+// them: parsing, matching and orders that never touch the ERP keep flowing.
+const QueueDelivery = "delivery"
 
 // DeliveryOptions tune delivery to the ERP.
 type DeliveryOptions struct {
@@ -22,11 +29,21 @@ type DeliveryOptions struct {
 	Backoff    time.Duration
 	MaxBackoff time.Duration
 	// MaxAttempts after which an order that could not be delivered goes to
-	// review with the last error. Default 20 (about a day with the defaults).
+	// review with the last error. Every attempt counts, an answer to try
+	// again later (429 or 503 with Retry-After) included. Default 20 (about
+	// a day with the defaults).
 	MaxAttempts int
-	// Wait is how long a delivery waits while an earlier-approved order of
-	// the same customer is still on its way. Default 2s.
+	// Wait is how long a delivery waits behind an earlier-approved order of
+	// the same customer while that one is being delivered (it is woken as
+	// soon as that one is through); behind one whose attempts are failing,
+	// it waits for that one's next attempt. Default 2s.
 	Wait time.Duration
+	// RecoverAfter is how long after an attempt began a delivery cut off by
+	// a crash (its worker's lock gone, its order still delivering) is taken
+	// up again, looking the order up in the ERP before it posts. It must
+	// exceed the ERP request timeout: until then the cut-off request may
+	// still be at the ERP. Default 45s.
+	RecoverAfter time.Duration
 }
 
 func (o *DeliveryOptions) fillDefaults() {
@@ -42,7 +59,13 @@ func (o *DeliveryOptions) fillDefaults() {
 	if o.Wait <= 0 {
 		o.Wait = 2 * time.Second
 	}
+	if o.RecoverAfter <= 0 {
+		o.RecoverAfter = 45 * time.Second
+	}
 }
+
+// InsertOpts puts deliveries on their own queue.
+func (DeliverArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: QueueDelivery} }
 
 // deliverWorker delivers an approved order to the ERP, exactly once as the
 // ERP sees it:
@@ -54,11 +77,15 @@ func (o *DeliveryOptions) fillDefaults() {
 //   - every post carries the same idempotency key, derived from the order id;
 //   - a permanent refusal (validation) sends the order to review with the
 //     ERP's own message; transient and unclear failures are retried with
-//     backoff, and after MaxAttempts the order goes to review too;
+//     backoff (or after the ERP's Retry-After), and after MaxAttempts the
+//     order goes to review too;
 //   - orders of one customer are delivered in the order they were approved:
 //     a delivery waits while an earlier-approved order of the same customer
-//     is still approved or delivering, and a per-customer lock keeps two
-//     processes from posting for one customer at once.
+//     is still approved or delivering (and is woken when that one is
+//     through), and a per-customer lock keeps two processes from posting
+//     for one customer at once. The lock is held for the whole attempt, so
+//     an order left delivering while nobody holds its customer's lock was
+//     cut off by a crash (recoverWorker takes it up again).
 type deliverWorker struct {
 	river.WorkerDefaults[DeliverArgs]
 	p *Pipeline
@@ -95,7 +122,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		return err
 	}
 	if first != o.ID {
-		return river.JobSnooze(w.p.opts.Delivery.Wait)
+		return river.JobSnooze(w.waitBehind(ctx, first))
 	}
 	unlock, ok, err := w.lockCustomer(ctx, o.PO.CustomerNumber)
 	if err != nil {
@@ -109,11 +136,13 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	// The content delivered is the one read with the state change: a change
 	// applied to the order since it was read above sent it back to matching
 	// (and this update finds it not approved), or was approved again (and
-	// this reads the new content).
-	var attempts int
+	// this reads the new content). An order found delivering here was cut
+	// off mid-attempt: its attempt count makes this one look it up first.
+	var attempts, budgetFrom int
 	var current order.PurchaseOrder
 	err = pool.QueryRow(ctx, `UPDATE orders SET state = 'delivering', delivery_attempts = delivery_attempts + 1,
-		updated_at = now() WHERE id = $1 AND state IN ('approved', 'delivering') RETURNING delivery_attempts, data`, o.ID).Scan(&attempts, &current)
+		delivery_started_at = now(), updated_at = now()
+		WHERE id = $1 AND state IN ('approved', 'delivering') RETURNING delivery_attempts, approved_attempts, data`, o.ID).Scan(&attempts, &budgetFrom, &current)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil
 	}
@@ -122,10 +151,11 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	}
 	o.PO = current
 	d := erp.NewDelivery(o.ID, o.PO)
+	try := attempt{n: attempts - budgetFrom, job: job, id: o.ID}
 	if attempts > 1 {
 		rc, found, err := w.p.opts.ERP.Lookup(ctx, d)
 		if err != nil {
-			return w.failed(ctx, job, o.ID, fmt.Errorf("looking the order up in the ERP before posting again: %w", err))
+			return w.failed(ctx, try, fmt.Errorf("looking the order up in the ERP before posting again: %w", err))
 		}
 		if found {
 			w.p.log.Info("order found in the ERP after an unclear attempt; not posting again", "order", o.ID, "erp_order", rc.Number)
@@ -134,9 +164,37 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	}
 	rc, err := w.p.opts.ERP.Deliver(ctx, d)
 	if err != nil {
-		return w.failed(ctx, job, o.ID, err)
+		return w.failed(ctx, try, err)
 	}
 	return w.delivered(ctx, job, o.ID, rc)
+}
+
+// attempt is one delivery attempt: the n-th since the order was last
+// approved.
+type attempt struct {
+	n   int
+	job *river.Job[DeliverArgs]
+	id  int64
+}
+
+// waitBehind is how long a delivery waits behind first, the customer's
+// earlier order still on its way: until first's next attempt when that
+// waits (a failing ERP), else Wait while first is being delivered. Either
+// way first's delivery wakes the next order when it is through; the short
+// wait covers a wake-up that came while this job was still finishing (River
+// leaves running jobs alone).
+func (w *deliverWorker) waitBehind(ctx context.Context, first int64) time.Duration {
+	d := w.p.opts.Delivery.Wait
+	var next time.Time
+	err := w.p.opts.Pool.QueryRow(ctx, `SELECT min(scheduled_at) FROM river_job
+		WHERE kind = 'deliver_order' AND `+waitingJob+` AND args @> jsonb_build_object('order_id', $1::bigint)`,
+		first).Scan(&next)
+	if err == nil && !next.IsZero() {
+		if until := time.Until(next) + time.Second; until > d {
+			d = min(until, w.p.opts.Delivery.MaxBackoff)
+		}
+	}
+	return d
 }
 
 func (w *deliverWorker) delivered(ctx context.Context, job *river.Job[DeliverArgs], id int64, rc erp.Receipt) error {
@@ -154,33 +212,43 @@ func (w *deliverWorker) delivered(ctx context.Context, job *river.Job[DeliverArg
 		if err := w.p.enqueueNotice(ctx, tx, o, NoticeConfirmation, ""); err != nil {
 			return "", nil, err
 		}
+		if err := w.p.wakeNextDelivery(ctx, tx, o.PO.CustomerNumber, o.ID); err != nil {
+			return "", nil, err
+		}
 		return StateDelivered, nil, nil
 	})
 }
 
 // failed records a failed attempt. A permanent refusal, or the last allowed
-// attempt, sends the order to review; anything else is retried.
-func (w *deliverWorker) failed(ctx context.Context, job *river.Job[DeliverArgs], id int64, cause error) error {
+// attempt, sends the order to review; anything else is retried: after the
+// ERP's Retry-After when it gave one, else with backoff. The order waits
+// approved meanwhile, not delivering (no attempt is in progress).
+func (w *deliverWorker) failed(ctx context.Context, a attempt, cause error) error {
 	kind := erp.Classify(cause)
-	final := kind == erp.KindPermanent || job.Attempt >= min(job.MaxAttempts, w.p.opts.Delivery.MaxAttempts)
+	final := kind == erp.KindPermanent || a.n >= w.p.opts.Delivery.MaxAttempts || a.job.Attempt >= a.job.MaxAttempts
 	if !final {
-		w.p.log.Warn("delivery failed; will retry", "order", id, "attempt", job.Attempt, "kind", kind.String(), "err", cause)
-		if _, err := w.p.opts.Pool.Exec(ctx, `UPDATE orders SET delivery_error = $2, updated_at = now() WHERE id = $1`, id, cause.Error()); err != nil {
+		w.p.log.Warn("delivery failed; will retry", "order", a.id, "attempt", a.n, "kind", kind.String(), "err", cause)
+		if _, err := w.p.opts.Pool.Exec(context.WithoutCancel(ctx), `UPDATE orders SET state = 'approved', delivery_error = $2, updated_at = now()
+			WHERE id = $1 AND state = 'delivering'`, a.id, cause.Error()); err != nil {
 			return err
 		}
 		if ra := erp.RetryAfter(cause); ra > 0 {
-			return river.JobSnooze(ra)
+			// The ERP's word, but never longer than our own longest wait.
+			return river.JobSnooze(min(ra, w.p.opts.Delivery.MaxBackoff))
 		}
 		return cause
 	}
 	reason := "the ERP refused the order: " + erp.Message(cause)
 	if kind != erp.KindPermanent {
-		reason = fmt.Sprintf("the order could not be delivered to the ERP after %d attempts: %v", job.Attempt, cause)
+		reason = fmt.Sprintf("the order could not be delivered to the ERP after %d attempts; the ERP's last answer: %v", a.n, cause)
 	}
-	w.p.log.Warn("delivery ended in review", "order", id, "reason", reason)
-	return advance(ctx, w.p, job, id, StateDelivering, func(_ pgx.Tx, o *Order) (string, river.JobArgs, error) {
+	w.p.log.Warn("delivery ended in review", "order", a.id, "reason", reason)
+	return advance(ctx, w.p, a.job, a.id, StateDelivering, func(tx pgx.Tx, o *Order) (string, river.JobArgs, error) {
 		o.ReviewReason = reason
 		o.DeliveryError = cause.Error()
+		if err := w.p.wakeNextDelivery(ctx, tx, o.PO.CustomerNumber, o.ID); err != nil {
+			return "", nil, err
+		}
 		return StateReview, nil, nil
 	})
 }
@@ -194,11 +262,57 @@ func firstPendingDelivery(ctx context.Context, ex db.Executor, customer string) 
 	return id, err
 }
 
+// wakeNextDelivery makes the delivery of the customer's next order (after
+// done, which leaves the queue in tx) available at once when it is waiting
+// behind done, so a customer's orders follow each other without polling.
+func (p *Pipeline) wakeNextDelivery(ctx context.Context, tx pgx.Tx, customer string, done int64) error {
+	var next int64
+	err := tx.QueryRow(ctx, `SELECT id FROM orders WHERE customer_number = $1 AND state IN ('approved', 'delivering') AND id <> $2
+		ORDER BY approved_at, id LIMIT 1`, customer, done).Scan(&next)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("intake: next delivery of customer %s: %w", customer, err)
+	}
+	_, err = p.retryDeliveryJobs(ctx, tx, next)
+	return err
+}
+
+// waitingJob holds for a River job waiting for a later time: snoozed, or
+// waiting to be retried (River keeps a job due soon available with a
+// scheduled time ahead).
+const waitingJob = `state IN ('available', 'scheduled', 'retryable') AND scheduled_at > now()`
+
+// retryDeliveryJobs makes the order's waiting delivery jobs available at
+// once and says how many there were.
+func (p *Pipeline) retryDeliveryJobs(ctx context.Context, tx pgx.Tx, orderID int64) (int, error) {
+	rows, err := tx.Query(ctx, `SELECT id FROM river_job WHERE kind = 'deliver_order' AND `+waitingJob+`
+		AND args @> jsonb_build_object('order_id', $1::bigint)`, orderID)
+	if err != nil {
+		return 0, fmt.Errorf("intake: delivery jobs of order %d: %w", orderID, err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return 0, fmt.Errorf("intake: delivery jobs of order %d: %w", orderID, err)
+	}
+	for _, id := range ids {
+		if _, err := p.client.JobRetryTx(ctx, tx, id); err != nil {
+			return 0, fmt.Errorf("intake: wake delivery of order %d: %w", orderID, err)
+		}
+	}
+	return len(ids), nil
+}
+
 // lockCustomer takes a session advisory lock for the customer's deliveries
 // on a dedicated connection; ok is false when another worker holds it.
 func (w *deliverWorker) lockCustomer(ctx context.Context, customer string) (unlock func(), ok bool, err error) {
+	return tryDeliveryLock(ctx, w.p.opts.Pool, customer)
+}
+
+func tryDeliveryLock(ctx context.Context, pool *pgxpool.Pool, customer string) (unlock func(), ok bool, err error) {
 	key := db.LockKey("ordergate.deliver:" + customer)
-	conn, err := w.p.opts.Pool.Acquire(ctx)
+	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		return nil, false, err
 	}
@@ -212,9 +326,70 @@ func (w *deliverWorker) lockCustomer(ctx context.Context, customer string) (unlo
 	}, true, nil
 }
 
+// RecoverArgs is the periodic job that takes up deliveries cut off by a
+// crash (recoverWorker).
+type RecoverArgs struct{}
+
+// Kind implements river.JobArgs.
+func (RecoverArgs) Kind() string { return "recover_deliveries" }
+
+// recoverWorker finds orders left delivering whose attempt began more than
+// RecoverAfter ago and whose customer's delivery lock nobody holds: the
+// process delivering them is gone (its connection, and with it the lock,
+// went when it died). Each gets a new delivery job, which looks the order
+// up in the ERP before it posts. Without this, such an order waited for
+// River to rescue its job (rescue_after, then the retry backoff) and held
+// the customer's later orders up for minutes.
+type recoverWorker struct {
+	river.WorkerDefaults[RecoverArgs]
+	p *Pipeline
+}
+
+func (w *recoverWorker) Work(ctx context.Context, _ *river.Job[RecoverArgs]) error {
+	pool := w.p.opts.Pool
+	rows, err := pool.Query(ctx, `SELECT id, customer_number FROM orders
+		WHERE state = 'delivering' AND delivery_started_at < now() - make_interval(secs => $1) ORDER BY id LIMIT 100`,
+		w.p.opts.Delivery.RecoverAfter.Seconds())
+	if err != nil {
+		return err
+	}
+	type cut struct {
+		id       int64
+		customer string
+	}
+	cuts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (cut, error) {
+		var c cut
+		return c, r.Scan(&c.id, &c.customer)
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range cuts {
+		unlock, free, err := tryDeliveryLock(ctx, pool, c.customer)
+		if err != nil {
+			return err
+		}
+		if !free {
+			continue // a live worker is on it
+		}
+		unlock()
+		res, err := w.p.client.Insert(ctx, DeliverArgs{OrderID: c.id}, &river.InsertOpts{Queue: QueueDelivery,
+			UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{rivertype.JobStateAvailable,
+				rivertype.JobStatePending, rivertype.JobStateRetryable, rivertype.JobStateRunning, rivertype.JobStateScheduled}}})
+		if err != nil {
+			return err
+		}
+		if !res.UniqueSkippedAsDuplicate {
+			w.p.log.Warn("delivery cut off by a crash taken up again; the ERP is asked first", "order", c.id, "customer", c.customer)
+		}
+	}
+	return nil
+}
+
 // RetryDelivery is the desk's "try again": an order in review after a
-// failed delivery (or still approved) is approved anew and a delivery job
-// enqueued.
+// failed delivery is approved anew and a delivery job enqueued; an order
+// whose delivery is failing and waits for its next attempt is tried now,
+// with a fresh budget of attempts.
 func (p *Pipeline) RetryDelivery(ctx context.Context, id int64) error {
 	return pgx.BeginFunc(ctx, p.opts.Pool, func(tx pgx.Tx) error {
 		o, err := getOrderForUpdate(ctx, tx, id)
@@ -223,9 +398,24 @@ func (p *Pipeline) RetryDelivery(ctx context.Context, id int64) error {
 		}
 		switch {
 		case o.State == StateApproved:
+			o.ApprovedAttempts = o.DeliveryAttempts
+			if err := saveOrder(ctx, tx, &o); err != nil {
+				return err
+			}
+			woken, err := p.retryDeliveryJobs(ctx, tx, id)
+			if err != nil || woken > 0 {
+				return err
+			}
+			// Its job is between the failed attempt and its retry being
+			// recorded: a second job is harmless (the customer's lock and
+			// the look-up before a post keep it to one order in the ERP).
+			_, err = p.client.InsertTx(ctx, tx, DeliverArgs{OrderID: id}, nil)
+			return err
 		case o.State == StateReview && o.DeliveryError != "":
+		case o.State == StateDelivering:
+			return fmt.Errorf("intake: order %d is being delivered right now; wait for the ERP's answer", id)
 		default:
-			return fmt.Errorf("intake: order %d is %s; only an approved order or one whose delivery failed can be sent again", id, o.State)
+			return conflictf("order %d is %s; only an approved order or one whose delivery failed can be sent again", id, o.State)
 		}
 		o.approve()
 		o.State = StateApproved
@@ -245,7 +435,7 @@ func orderInReview(ctx context.Context, tx pgx.Tx, id int64, done string) (Order
 		return Order{}, err
 	}
 	if o.State != StateReview {
-		return Order{}, fmt.Errorf("intake: order %d is %s; only an order in review can be %s", id, o.State, done)
+		return Order{}, conflictf("order %d is %s; only an order in review can be %s", id, o.State, done)
 	}
 	return o, nil
 }
@@ -265,10 +455,10 @@ func (p *Pipeline) Rematch(ctx context.Context, id, minVersion int64) error {
 			return err
 		}
 		if max := p.opts.MaxLines; max > 0 && len(o.PO.Lines) > max {
-			return fmt.Errorf("intake: order %d has %d lines; the limit for matching is %d (limits.max_lines)", id, len(o.PO.Lines), max)
+			return conflictf("order %d has %d lines; the limit for matching is %d (limits.max_lines)", id, len(o.PO.Lines), max)
 		}
 		if len(o.PO.Lines) == 0 && o.PO.Function != order.FunctionCancellation {
-			return fmt.Errorf("intake: order %d has no lines to match (%s)", id, o.ReviewReason)
+			return conflictf("order %d has no lines to match (%s)", id, o.ReviewReason)
 		}
 		o.State, o.ReviewReason, o.DeliveryError = StateReceived, "", ""
 		o.PO.Exceptions, o.PO.Total = nil, nil
@@ -286,7 +476,7 @@ func (p *Pipeline) Rematch(ctx context.Context, id, minVersion int64) error {
 func (p *Pipeline) RejectOrder(ctx context.Context, id int64, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return errors.New("intake: say why the order is rejected; the sender is told")
+		return invalidf("say why the order is rejected; the sender is told")
 	}
 	return pgx.BeginFunc(ctx, p.opts.Pool, func(tx pgx.Tx) error {
 		o, err := orderInReview(ctx, tx, id, "rejected")

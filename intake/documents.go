@@ -153,6 +153,9 @@ func scanDocument(row pgx.Row) (Document, error) {
 // GetDocument returns a document with its raw bytes.
 func GetDocument(ctx context.Context, ex db.Executor, id int64) (Document, error) {
 	d, err := scanDocument(ex.QueryRow(ctx, `SELECT `+documentColumns+` FROM documents WHERE id = $1`, id))
+	if errors.Is(err, db.ErrNotFound) {
+		return Document{}, notFoundf("no document %d", id)
+	}
 	if err != nil {
 		return Document{}, fmt.Errorf("intake: document %d: %w", id, err)
 	}
@@ -180,4 +183,40 @@ type MessageProblem struct {
 	Type     string `json:"type,omitempty"`
 	Message  string `json:"message"`
 	NotOrder bool   `json:"not_order,omitempty"`
+}
+
+// DocumentFilter selects documents for ListDocuments.
+type DocumentFilter struct {
+	State    string // empty: every state
+	Limit    int
+	BeforeID int64 // page: documents received before this one (0: from the newest)
+}
+
+// DocumentStates lists every document state, for callers that filter by state.
+var DocumentStates = []string{DocReceived, DocParsed, DocFailed, DocDuplicate}
+
+// ListDocuments lists documents newest first (by the time they were
+// received), without their raw bytes. Pages are keyset pages: the next
+// page starts before the last document of this one, so a page costs the
+// same however deep it is and no document is skipped or repeated while new
+// ones arrive.
+func ListDocuments(ctx context.Context, ex db.Executor, f DocumentFilter) ([]Document, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	rows, err := ex.Query(ctx, `SELECT id, channel, source_ref, sender_kind, sender_id, file_name, content_type,
+			customer_number, size_bytes, sha256, idempotency_key, ''::bytea, state, format, reason,
+			problems, coalesce(duplicate_of, 0), message_id, received_at
+		FROM documents d
+		WHERE ($1 = '' OR state = $1)
+		  AND ($2 = 0 OR (received_at, id) < (SELECT received_at, id FROM documents WHERE id = $2))
+		ORDER BY received_at DESC, id DESC LIMIT $3`, f.State, f.BeforeID, f.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("intake: list documents: %w", err)
+	}
+	docs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Document, error) { return scanDocument(r) })
+	if err != nil {
+		return nil, fmt.Errorf("intake: list documents: %w", err)
+	}
+	return docs, nil
 }

@@ -10,7 +10,10 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ordergate/ordergate/db"
 	"github.com/ordergate/ordergate/order"
+	"github.com/ordergate/ordergate/parsers"
+	"github.com/ordergate/ordergate/parsers/edifact"
 )
 
 // interchangeKey identifies an EDIFACT interchange: sender, recipient and
@@ -31,8 +34,14 @@ type repeats struct {
 // orders is a repeat: its orders are not stored again. One whose control
 // reference was used before for other orders is read like any other, with
 // a warning (a sender whose counter restarted must not lose orders).
-func claimInterchanges(ctx context.Context, tx pgx.Tx, docID int64, orders []order.PurchaseOrder) (repeats, error) {
+//
+// It also stores the envelopes of the document's interchanges (envs), from
+// which the acknowledgements of its orders are built (storedInterchange).
+func claimInterchanges(ctx context.Context, tx pgx.Tx, docID int64, orders []order.PurchaseOrder, envs []parsers.Interchange) (repeats, error) {
 	r := repeats{skip: map[int]bool{}}
+	if err := storeEnvelopes(ctx, tx, docID, envs); err != nil {
+		return r, err
+	}
 	byKey := map[interchangeKey][]int{}
 	var keys []interchangeKey
 	for i := range orders {
@@ -112,4 +121,48 @@ func interchangeDigest(orders []order.PurchaseOrder, idx []int) (string, error) 
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// storeEnvelopes records the envelopes of a document's interchanges; a
+// replay of the document finds them there.
+func storeEnvelopes(ctx context.Context, tx pgx.Tx, docID int64, envs []parsers.Interchange) error {
+	if len(envs) == 0 {
+		return nil
+	}
+	var b pgx.Batch
+	for _, e := range envs {
+		b.Queue(`INSERT INTO document_interchanges (document_id, sender, sender_qualifier, recipient, recipient_qualifier,
+			control_ref, syntax_id, syntax_version, service_chars, has_una, test)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+			ON CONFLICT (document_id, sender, recipient, control_ref) DO NOTHING`,
+			docID, e.Sender, e.SenderQualifier, e.Recipient, e.RecipientQualifier, e.ControlRef,
+			e.SyntaxID, e.SyntaxVersion, e.ServiceChars[:], e.HasUNA, e.Test)
+	}
+	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+		return fmt.Errorf("intake: store interchange envelopes: %w", err)
+	}
+	return nil
+}
+
+// storedInterchange returns the stored envelope of the interchange an
+// order came in (by control reference within its document, the sender
+// and recipient the order names first), ok false when none is stored.
+func storedInterchange(ctx context.Context, ex db.Executor, docID int64, env *order.Envelope) (edifact.Interchange, bool, error) {
+	var e parsers.Interchange
+	var chars []byte
+	err := ex.QueryRow(ctx, `SELECT sender, sender_qualifier, recipient, recipient_qualifier, control_ref,
+			syntax_id, syntax_version, service_chars, has_una, test
+		FROM document_interchanges WHERE document_id = $1 AND control_ref = $2
+		ORDER BY sender = $3 DESC, recipient = $4 DESC LIMIT 1`,
+		docID, env.InterchangeRef, env.InterchangeFrom, env.InterchangeTo).Scan(
+		&e.Sender, &e.SenderQualifier, &e.Recipient, &e.RecipientQualifier, &e.ControlRef,
+		&e.SyntaxID, &e.SyntaxVersion, &chars, &e.HasUNA, &e.Test)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return edifact.Interchange{}, false, nil
+	}
+	if err != nil {
+		return edifact.Interchange{}, false, fmt.Errorf("intake: interchange %s of document %d: %w", env.InterchangeRef, docID, err)
+	}
+	copy(e.ServiceChars[:], chars)
+	return edifact.InterchangeOf(e), true, nil
 }

@@ -3,6 +3,7 @@ package intake
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"strings"
@@ -90,7 +91,7 @@ func (w *parseWorker) Work(ctx context.Context, job *river.Job[ParseArgs]) error
 		for _, e := range res.Errors {
 			probs.Errors = append(probs.Errors, MessageProblem(e))
 		}
-		rep, err := claimInterchanges(ctx, tx, doc.ID, res.Orders)
+		rep, err := claimInterchanges(ctx, tx, doc.ID, res.Orders, res.Interchanges)
 		if err != nil {
 			return err
 		}
@@ -112,19 +113,19 @@ func (w *parseWorker) Work(ctx context.Context, job *river.Job[ParseArgs]) error
 			}
 			po := &res.Orders[i]
 			if doc.CustomerNumber != "" {
-				po.CustomerNumber = doc.CustomerNumber
+				po.ChosenCustomer = doc.CustomerNumber
 			}
 			if po.Sender.Kind == "" {
 				po.Sender = doc.Sender
 			}
-			state, reason := StateReceived, ""
+			state, reason, placeholder := StateReceived, "", false
 			if max := w.p.opts.MaxLines; max > 0 && len(po.Lines) > max {
 				// Too long to match safely: it waits for the desk as read.
 				reason = fmt.Sprintf("the order has %d lines; the limit is %d (limits.max_lines)", len(po.Lines), max)
-				state, po.Status = StateReview, StateReview
+				state, po.Status, placeholder = StateReview, StateReview, true
 				po.Exceptions = []order.Exception{{Code: ExceptionParseError, Message: reason}}
 			}
-			id, inserted, err := insertOrder(ctx, tx, doc.ID, messageIndex(po, i), po, state, reason)
+			id, inserted, err := insertOrder(ctx, tx, doc.ID, messageIndex(po, i), po, state, reason, placeholder)
 			if err != nil {
 				return err
 			}
@@ -143,9 +144,9 @@ func (w *parseWorker) Work(ctx context.Context, job *river.Job[ParseArgs]) error
 				continue
 			}
 			po := &order.PurchaseOrder{Format: res.Format, Function: order.FunctionOriginal, Sender: doc.Sender,
-				CustomerNumber: doc.CustomerNumber, Status: StateReview, Lines: []order.Line{},
+				ChosenCustomer: doc.CustomerNumber, Status: StateReview, Lines: []order.Line{},
 				Exceptions: []order.Exception{{Code: ExceptionParseError, Message: e.Message}}}
-			if _, _, err := insertOrder(ctx, tx, doc.ID, e.Index, po, StateReview, "the message could not be read: "+e.Message); err != nil {
+			if _, _, err := insertOrder(ctx, tx, doc.ID, e.Index, po, StateReview, "the message could not be read: "+e.Message, true); err != nil {
 				return err
 			}
 		}
@@ -210,55 +211,86 @@ type matchWorker struct {
 	p *Pipeline
 }
 
+// Work matches an order and, for an original order, decides it in the same
+// transaction (route): matching holds the customer's lock and reads what the
+// customer's other orders expose, so no other order of the customer can be
+// approved between this order's match and its approval (exposure.go). A
+// change, replacement or cancellation goes on to a route job of its own:
+// applying it locks its original, which must not wait while this
+// transaction holds the customer's lock (a match of the original takes the
+// two the other way round).
 func (w *matchWorker) Work(ctx context.Context, job *river.Job[MatchArgs]) error {
 	if v := job.Args.MinVersion; v > 0 {
 		if m, ok := w.p.opts.Matcher.(interface{ CatalogVersion() int64 }); ok && m.CatalogVersion() < v && time.Since(job.CreatedAt) < 2*time.Minute {
 			return river.JobSnooze(time.Second)
 		}
 	}
-	return advance(ctx, w.p, job, job.Args.OrderID, StateReceived, func(tx pgx.Tx, o *Order) (string, river.JobArgs, error) {
+	err := advance(ctx, w.p, job, job.Args.OrderID, StateReceived, func(tx pgx.Tx, o *Order) (string, river.JobArgs, error) {
 		if w.p.opts.Matcher == nil {
 			o.PO.Status = StateReview
 			o.ReviewReason = ReasonNoMatcher
-			return StateMatched, RouteArgs{OrderID: o.ID}, nil
-		}
-		if err := w.p.opts.Matcher.Match(ctx, tx, o.ID, &o.PO); err != nil {
+		} else if err := w.p.opts.Matcher.Match(ctx, tx, o.ID, &o.PO); err != nil {
 			return "", nil, err
 		}
-		return StateMatched, RouteArgs{OrderID: o.ID}, nil
+		if o.PO.Function != order.FunctionOriginal {
+			return StateMatched, RouteArgs{OrderID: o.ID}, nil
+		}
+		return w.p.route(ctx, tx, o)
 	})
+	var wait *WaitError
+	if errors.As(err, &wait) {
+		return river.JobSnooze(wait.For)
+	}
+	return err
 }
+
+// WaitError is returned by a Matcher that cannot decide the order yet (an
+// earlier copy of its PO number is still on its way); the match is tried
+// again after For.
+type WaitError struct {
+	For    time.Duration
+	Reason string
+}
+
+func (e *WaitError) Error() string { return "intake: matching waits: " + e.Reason }
 
 type routeWorker struct {
 	river.WorkerDefaults[RouteArgs]
 	p *Pipeline
 }
 
-// Work applies a change, replacement or cancellation to its original order
-// (applyToOriginal), and approves an order only when matching said so and
-// raised nothing; everything else waits for a person.
+// Work routes a matched change, replacement or cancellation (an original
+// is routed by its match job; orders left matched by an older version are
+// routed here too).
 func (w *routeWorker) Work(ctx context.Context, job *river.Job[RouteArgs]) error {
 	return advance(ctx, w.p, job, job.Args.OrderID, StateMatched, func(tx pgx.Tx, o *Order) (string, river.JobArgs, error) {
-		if o.PO.Function != order.FunctionOriginal && o.ReviewReason == "" {
-			applied, err := w.p.applyToOriginal(ctx, tx, o)
-			if err != nil {
-				return "", nil, err
-			}
-			if applied {
-				return StateApplied, nil, nil
-			}
-			o.PO.Status = StateReview
+		return w.p.route(ctx, tx, o)
+	})
+}
+
+// route applies a change, replacement or cancellation to its original order
+// (applyToOriginal), and approves an order only when matching said so and
+// raised nothing; everything else waits for a person.
+func (p *Pipeline) route(ctx context.Context, tx pgx.Tx, o *Order) (string, river.JobArgs, error) {
+	if o.PO.Function != order.FunctionOriginal && o.ReviewReason == "" {
+		applied, err := p.applyToOriginal(ctx, tx, o)
+		if err != nil {
+			return "", nil, err
 		}
-		if o.PO.Status == StateApproved && len(o.PO.Exceptions) == 0 && o.ReviewReason == "" {
-			o.approve()
-			return StateApproved, DeliverArgs{OrderID: o.ID}, nil
+		if applied {
+			return StateApplied, nil, nil
 		}
 		o.PO.Status = StateReview
-		if o.ReviewReason == "" {
-			o.ReviewReason = reviewReason(o.PO.Exceptions)
-		}
-		return StateReview, nil, nil
-	})
+	}
+	if o.PO.Status == StateApproved && len(o.PO.Exceptions) == 0 && o.ReviewReason == "" {
+		o.approve()
+		return StateApproved, DeliverArgs{OrderID: o.ID}, nil
+	}
+	o.PO.Status = StateReview
+	if o.ReviewReason == "" {
+		o.ReviewReason = reviewReason(o.PO.Exceptions)
+	}
+	return StateReview, nil, nil
 }
 
 func reviewReason(ex []order.Exception) string {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -48,11 +49,14 @@ func (m *CatalogMatcher) CatalogVersion() int64 {
 	return m.Version()
 }
 
-// Match identifies the customer first, reads that customer's live history
-// (duplicates, originals of changes, pending orders for credit), then
-// matches once with it. Matching of
-// one customer's orders is serialised by a transaction lock, so two copies
-// of one order arriving together cannot both pass as originals.
+// Match identifies the customer first and takes the customer's matching
+// lock (so two copies of one order arriving together cannot both pass as
+// originals, and no other order of the customer is decided meanwhile), waits
+// while an earlier copy of the PO number is still on its way, reads the
+// customer's live history (duplicates, originals of changes, the value of
+// orders on their way to the ERP), then matches. When the order's lines need
+// stock, it locks their SKUs, reads what other orders reserve of them and
+// matches again with that (see exposure.go).
 func (m *CatalogMatcher) Match(ctx context.Context, tx pgx.Tx, orderID int64, po *order.PurchaseOrder) error {
 	snap := m.Snapshot()
 	if snap == nil {
@@ -71,21 +75,61 @@ func (m *CatalogMatcher) Match(ctx context.Context, tx pgx.Tx, orderID int64, po
 	opts.OrderID = strconv.FormatInt(orderID, 10)
 	opts.History = nil
 	if customer := matching.IdentifyCustomer(snap, po); customer != "" {
-		h, err := history(ctx, tx, customer, orderID, po)
+		h, err := history(ctx, tx, snap, customer, orderID, po)
 		if err != nil {
 			return err
 		}
 		opts.History = h
 	}
-	matching.Apply(po, matching.Match(snap, po, opts))
+	res := matching.Match(snap, po, opts)
+	if !opts.IgnoreStock && opts.History != nil {
+		skus := stockedSKUs(res)
+		if err := holdStock(ctx, tx, skus); err != nil {
+			return err
+		}
+		reserved, err := reservedStock(ctx, tx, snap.Version(), skus, orderID)
+		if err != nil {
+			return err
+		}
+		if len(reserved) > 0 {
+			opts.History.Reserved = reserved
+			res = matching.Match(snap, po, opts)
+		}
+	}
+	matching.Apply(po, res)
 	return nil
 }
 
+// stockedSKUs are the SKUs whose stock the result checked, sorted.
+func stockedSKUs(res *matching.Result) []string {
+	var skus []string
+	for i := range res.Lines {
+		if l := &res.Lines[i]; l.Resolved() && l.BaseQuantity.Sign() > 0 {
+			skus = append(skus, l.SKU)
+		}
+	}
+	slices.Sort(skus)
+	return slices.Compact(skus)
+}
+
+// earlierCopyWait is how long a match waits before it looks again for an
+// earlier copy of its PO number; earlierCopyWindow is how far back an
+// earlier copy still on its way holds later ones up (a document that cannot
+// be parsed, or an order that cannot be matched, for longer than that does
+// not hold the sender's orders forever).
+const (
+	earlierCopyWait   = time.Second
+	earlierCopyWindow = 10 * time.Minute
+)
+
 // history reads the customer's other orders with this PO number (or the
 // number a change references; changes already applied to their original
-// are part of it, not orders of their own) and the value of its orders on
-// their way to the ERP.
-func history(ctx context.Context, tx pgx.Tx, customer string, orderID int64, po *order.PurchaseOrder) (*matching.History, error) {
+// are part of it, not orders of their own), marking those that arrived
+// after this one, and the value of its orders on their way to the ERP.
+// It returns a *WaitError while an earlier copy may still be on its way: an
+// order of the PO number not yet matched that arrived before this one, or a
+// document from the same sender received before this one and not yet read.
+func history(ctx context.Context, tx pgx.Tx, snap *catalog.Snapshot, customer string, orderID int64, po *order.PurchaseOrder) (*matching.History, error) {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, db.LockKey("ordergate.match:"+customer)); err != nil {
 		return nil, fmt.Errorf("intake: lock customer %s for matching: %w", customer, err)
 	}
@@ -93,31 +137,49 @@ func history(ctx context.Context, tx pgx.Tx, customer string, orderID int64, po 
 	if on := po.Reference("ON"); on != "" && on != po.PONumber {
 		numbers = append(numbers, on)
 	}
+	// This order's place in arrival order: its document's arrival, then
+	// the interchange's preparation date and time, then its position.
+	const arrival = `(d.received_at, coalesce(o.data->'edi'->>'prepared', ''), o.document_id, o.message_index)`
+	var waitFor string
+	err := tx.QueryRow(ctx, `WITH me AS (
+			SELECT `+arrival+` AS at, d.channel, d.sender_kind, d.sender_id, d.received_at
+			FROM orders o JOIN documents d ON d.id = o.document_id WHERE o.id = $1)
+		SELECT coalesce((SELECT 'order '||o.id FROM orders o JOIN documents d ON d.id = o.document_id, me
+			WHERE o.po_number = ANY($2) AND o.id <> $1 AND o.state IN ('received', 'matched') AND `+arrival+` < me.at
+			  AND d.received_at > me.received_at - make_interval(secs => $3)
+			LIMIT 1), (SELECT 'document '||d.id FROM documents d, me
+			WHERE d.state = 'received' AND d.channel = me.channel AND d.sender_kind = me.sender_kind AND d.sender_id = me.sender_id
+			  AND d.received_at < me.received_at AND d.received_at > me.received_at - make_interval(secs => $3)
+			LIMIT 1), '')`, orderID, numbers, earlierCopyWindow.Seconds()).Scan(&waitFor)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("intake: earlier copies: %w", err)
+	}
+	if waitFor != "" {
+		return nil, &WaitError{For: earlierCopyWait, Reason: waitFor + " arrived earlier and may be the same order"}
+	}
 	out := &matching.History{Customer: customer}
-	rows, err := tx.Query(ctx, `SELECT id, po_number, function, state, created_at FROM orders
-		WHERE customer_number = $1 AND po_number = ANY($2) AND id <> $3 AND state <> 'applied' ORDER BY id`, customer, numbers, orderID)
+	rows, err := tx.Query(ctx, `WITH me AS (
+			SELECT `+arrival+` AS at FROM orders o JOIN documents d ON d.id = o.document_id WHERE o.id = $3)
+		SELECT o.id, o.po_number, o.function, o.state, o.created_at, coalesce(`+arrival+` > me.at, false)
+		FROM orders o JOIN documents d ON d.id = o.document_id, me
+		WHERE o.customer_number = $1 AND o.po_number = ANY($2) AND o.id <> $3 AND o.state <> 'applied' ORDER BY o.id`,
+		customer, numbers, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("intake: order history: %w", err)
 	}
 	var p catalog.PriorOrder
 	var id int64
-	_, err = pgx.ForEachRow(rows, []any{&id, &p.PONumber, &p.Function, &p.State, &p.Received}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&id, &p.PONumber, &p.Function, &p.State, &p.Received, &p.Later}, func() error {
 		out.Prior = append(out.Prior, catalog.PriorOrder{Customer: customer, PONumber: p.PONumber, OrderID: strconv.FormatInt(id, 10),
-			Function: p.Function, State: p.State, DeliveredToERP: p.State == StateDelivered || p.State == StateDelivering, Received: p.Received})
+			Function: p.Function, State: p.State, DeliveredToERP: p.State == StateDelivered || p.State == StateDelivering,
+			Received: p.Received, Later: p.Later})
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("intake: order history: %w", err)
 	}
-	var pending string
-	err = tx.QueryRow(ctx, `SELECT coalesce(sum((data->>'total')::numeric), 0)::text FROM orders
-		WHERE customer_number = $1 AND state IN ('approved', 'delivering') AND id <> $2 AND NOT (po_number = ANY($3))`,
-		customer, orderID, numbers).Scan(&pending)
-	if err != nil {
-		return nil, fmt.Errorf("intake: pending order value: %w", err)
-	}
-	if out.PendingValue, err = order.ParseDecimal(pending); err != nil {
-		return nil, fmt.Errorf("intake: pending order value %q: %w", pending, err)
+	if out.PendingValue, err = pendingValue(ctx, tx, snap, snap.Version(), customer, orderID, numbers); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -3,6 +3,8 @@ package intake
 import (
 	"context"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -62,31 +64,63 @@ func (m *Metrics) Describe(ch chan<- *prometheus.Desc) {
 func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	// collect reports one gauge per row: the labels, then the count.
-	collect := func(desc *prometheus.Desc, labels int, sql string) {
+	// collect reports one gauge per row (the labels, then the count), and
+	// 0 for every combination of known label values the query did not
+	// return, so that a series does not vanish when its count falls to 0.
+	collect := func(desc *prometheus.Desc, known [][]string, sql string) {
 		rows, err := m.pool.Query(ctx, sql)
 		if err != nil {
 			m.log.Warn("metrics query failed", "err", err)
 			return
 		}
-		vals := make([]string, labels)
+		vals := make([]string, len(known))
 		var n int64
 		dest := []any{}
 		for i := range vals {
 			dest = append(dest, &vals[i])
 		}
+		seen := map[string]bool{}
 		_, err = pgx.ForEachRow(rows, append(dest, &n), func() error {
+			seen[strings.Join(vals, "\x00")] = true
 			ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, float64(n), vals...)
 			return nil
 		})
 		if err != nil {
 			m.log.Warn("metrics query failed", "err", err)
+			return
+		}
+		for _, labels := range combinations(known) {
+			if !seen[strings.Join(labels, "\x00")] {
+				ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, 0, labels...)
+			}
 		}
 	}
-	collect(m.docs, 2, `SELECT channel, state, count(*) FROM documents GROUP BY 1, 2`)
-	collect(m.orders, 1, `SELECT state, count(*) FROM orders GROUP BY 1`)
-	collect(m.queue, 2, `SELECT kind, state::text, count(*) FROM river_job
+	collect(m.docs, [][]string{channels, DocumentStates}, `SELECT channel, state, count(*) FROM documents GROUP BY 1, 2`)
+	collect(m.orders, [][]string{States}, `SELECT state, count(*) FROM orders GROUP BY 1`)
+	collect(m.queue, [][]string{jobKinds, queuedJobStates}, `SELECT kind, state::text, count(*) FROM river_job
 		WHERE state IN ('available', 'scheduled', 'retryable', 'running', 'pending') GROUP BY 1, 2`)
+}
+
+// The label values the gauges report even at 0.
+var (
+	channels        = []string{ChannelFile, ChannelEmail, ChannelUpload, ChannelAPI}
+	jobKinds        = []string{ParseArgs{}.Kind(), MatchArgs{}.Kind(), RouteArgs{}.Kind(), DeliverArgs{}.Kind(), AckArgs{}.Kind(), NotifyArgs{}.Kind(), RecoverArgs{}.Kind()}
+	queuedJobStates = []string{"available", "scheduled", "retryable", "running", "pending"}
+)
+
+// combinations returns every tuple taking one value from each list.
+func combinations(lists [][]string) [][]string {
+	out := [][]string{{}}
+	for _, l := range lists {
+		var next [][]string
+		for _, prefix := range out {
+			for _, v := range l {
+				next = append(next, append(slices.Clone(prefix), v))
+			}
+		}
+		out = next
+	}
+	return out
 }
 
 // watch records latency of the jobs the client finishes.

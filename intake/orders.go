@@ -47,10 +47,20 @@ type Order struct {
 	ApprovedAt       time.Time
 	DeliveredAt      time.Time
 	DeliveryAttempts int
+	// ApprovedAttempts is DeliveryAttempts when the order was last
+	// approved; the attempts since count against the delivery budget.
+	ApprovedAttempts int
 	DeliveryError    string
 	PO               order.PurchaseOrder
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+
+	// loaded is what the order was when read, for saveOrder to see what
+	// changed (exposure.go).
+	loaded struct {
+		state    string
+		attempts int
+	}
 }
 
 // Settled reports whether the pipeline is done with the order for now: it
@@ -64,14 +74,21 @@ func (o *Order) Settled() bool {
 }
 
 // insertOrder stores a parsed order; inserted is false when a replay finds
-// the order already there.
-func insertOrder(ctx context.Context, tx pgx.Tx, docID int64, index int, po *order.PurchaseOrder, state, reason string) (id int64, inserted bool, err error) {
+// the order already there. A placeholder stands in for a message that could
+// not be read or matched when parsed: a replay that reads the message stores
+// its order in the placeholder's place, as long as the placeholder still
+// waits in review untouched; a placeholder never replaces anything.
+func insertOrder(ctx context.Context, tx pgx.Tx, docID int64, index int, po *order.PurchaseOrder, state, reason string, placeholder bool) (id int64, inserted bool, err error) {
 	err = tx.QueryRow(ctx, `
-		INSERT INTO orders (document_id, message_index, customer_number, po_number, function, data, state, review_reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		ON CONFLICT (document_id, message_index) DO NOTHING
+		INSERT INTO orders AS o (document_id, message_index, customer_number, po_number, function, data, state, review_reason, placeholder)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (document_id, message_index) DO UPDATE
+		SET customer_number = excluded.customer_number, po_number = excluded.po_number, function = excluded.function,
+		    data = excluded.data, state = excluded.state, review_reason = excluded.review_reason,
+		    placeholder = excluded.placeholder, updated_at = now()
+		WHERE o.placeholder AND o.state = 'review' AND NOT excluded.placeholder
 		RETURNING id`,
-		docID, index, po.CustomerNumber, po.PONumber, string(po.Function), po, state, reason).Scan(&id)
+		docID, index, po.CustomerNumber, po.PONumber, string(po.Function), po, state, reason, placeholder).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, false, nil
 	}
@@ -82,13 +99,13 @@ func insertOrder(ctx context.Context, tx pgx.Tx, docID int64, index int, po *ord
 }
 
 const orderColumns = `id, document_id, message_index, state, review_reason, erp_order_no, erp_order_id,
-	coalesce(approved_at, 'epoch'), coalesce(delivered_at, 'epoch'), delivery_attempts, delivery_error,
+	coalesce(approved_at, 'epoch'), coalesce(delivered_at, 'epoch'), delivery_attempts, approved_attempts, delivery_error,
 	data, created_at, updated_at`
 
 func scanOrder(row pgx.Row) (Order, error) {
 	var o Order
 	err := row.Scan(&o.ID, &o.DocumentID, &o.MessageIndex, &o.State, &o.ReviewReason, &o.ERPOrderNo, &o.ERPOrderID,
-		&o.ApprovedAt, &o.DeliveredAt, &o.DeliveryAttempts, &o.DeliveryError,
+		&o.ApprovedAt, &o.DeliveredAt, &o.DeliveryAttempts, &o.ApprovedAttempts, &o.DeliveryError,
 		&o.PO, &o.CreatedAt, &o.UpdatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Order{}, db.ErrNotFound
@@ -99,12 +116,14 @@ func scanOrder(row pgx.Row) (Order, error) {
 	if o.DeliveredAt.Unix() == 0 {
 		o.DeliveredAt = time.Time{}
 	}
+	o.loaded.state, o.loaded.attempts = o.State, o.DeliveryAttempts
 	return o, err
 }
 
 // approve stamps the approval time that orders a customer's deliveries.
 func (o *Order) approve() {
 	o.ApprovedAt = time.Now()
+	o.ApprovedAttempts = o.DeliveryAttempts
 	o.ReviewReason = ""
 	o.DeliveryError = ""
 }
@@ -113,7 +132,7 @@ func (o *Order) approve() {
 func GetOrder(ctx context.Context, ex db.Executor, id int64) (Order, error) {
 	o, err := scanOrder(ex.QueryRow(ctx, `SELECT `+orderColumns+` FROM orders WHERE id = $1`, id))
 	if err != nil {
-		return Order{}, fmt.Errorf("intake: order %d: %w", id, err)
+		return Order{}, orderError(id, err)
 	}
 	return o, nil
 }
@@ -121,9 +140,18 @@ func GetOrder(ctx context.Context, ex db.Executor, id int64) (Order, error) {
 func getOrderForUpdate(ctx context.Context, tx pgx.Tx, id int64) (Order, error) {
 	o, err := scanOrder(tx.QueryRow(ctx, `SELECT `+orderColumns+` FROM orders WHERE id = $1 FOR UPDATE`, id))
 	if err != nil {
-		return Order{}, fmt.Errorf("intake: order %d: %w", id, err)
+		return Order{}, orderError(id, err)
 	}
 	return o, nil
+}
+
+// orderError says which order could not be read: "no order N" (ErrNotFound)
+// when it does not exist.
+func orderError(id int64, err error) error {
+	if errors.Is(err, db.ErrNotFound) {
+		return notFoundf("no order %d", id)
+	}
+	return fmt.Errorf("intake: order %d: %w", id, err)
 }
 
 // OrdersOfDocument lists the orders parsed from a document, in document order.
@@ -142,12 +170,16 @@ func saveOrder(ctx context.Context, tx pgx.Tx, o *Order) error {
 	}
 	_, err := tx.Exec(ctx, `UPDATE orders SET state = $2, review_reason = $3, erp_order_no = $4, data = $5,
 		customer_number = $6, erp_order_id = $7, approved_at = $8, delivered_at = $9, delivery_error = $10,
-		updated_at = now() WHERE id = $1`,
+		approved_attempts = $11, updated_at = now() WHERE id = $1`,
 		o.ID, o.State, o.ReviewReason, o.ERPOrderNo, o.PO, o.PO.CustomerNumber, o.ERPOrderID,
-		nullTime(o.ApprovedAt), nullTime(o.DeliveredAt), o.DeliveryError)
+		nullTime(o.ApprovedAt), nullTime(o.DeliveredAt), o.DeliveryError, o.ApprovedAttempts)
 	if err != nil {
 		return fmt.Errorf("intake: save order %d: %w", o.ID, err)
 	}
+	if err := syncExposure(ctx, tx, o); err != nil {
+		return err
+	}
+	o.loaded.state, o.loaded.attempts = o.State, o.DeliveryAttempts
 	return nil
 }
 
@@ -177,4 +209,54 @@ func ListOrders(ctx context.Context, ex db.Executor, f ListFilter) ([]Order, err
 		return nil, fmt.Errorf("intake: list orders: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Order, error) { return scanOrder(r) })
+}
+
+// OrderSummary is an order as a list shows it: who, what, how far, what is
+// wrong; not its lines. GET /api/v1/orders returns these.
+type OrderSummary struct {
+	ID             int64
+	DocumentID     int64
+	State          string
+	ReviewReason   string
+	ERPOrderNo     string
+	CustomerNumber string
+	PONumber       string
+	Function       string
+	Format         string
+	Currency       string
+	Lines          int
+	Total          *order.Decimal
+	ExceptionCodes []string // distinct, sorted
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// ListOrderSummaries lists orders newest first, as ListOrders selects
+// them, reading only what a summary shows: the lines and their source
+// pointers stay in the database.
+func ListOrderSummaries(ctx context.Context, ex db.Executor, f ListFilter) ([]OrderSummary, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	rows, err := ex.Query(ctx, `SELECT id, document_id, state, review_reason, erp_order_no, customer_number, po_number,
+			function, coalesce(data->>'format', ''), coalesce(data->>'currency', ''),
+			coalesce(jsonb_array_length(data->'lines'), 0), data->'total',
+			ARRAY(SELECT DISTINCT e->>'code' FROM jsonb_array_elements(coalesce(data->'exceptions', '[]')) e ORDER BY 1),
+			created_at, updated_at
+		FROM orders
+		WHERE ($1 = '' OR state = $1) AND ($2 = 0 OR id < $2)
+		ORDER BY id DESC LIMIT $3`, f.State, f.BeforeID, f.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("intake: list orders: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (OrderSummary, error) {
+		var o OrderSummary
+		err := r.Scan(&o.ID, &o.DocumentID, &o.State, &o.ReviewReason, &o.ERPOrderNo, &o.CustomerNumber, &o.PONumber,
+			&o.Function, &o.Format, &o.Currency, &o.Lines, &o.Total, &o.ExceptionCodes, &o.CreatedAt, &o.UpdatedAt)
+		return o, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("intake: list orders: %w", err)
+	}
+	return out, nil
 }

@@ -21,6 +21,9 @@ import (
 // Queue is the River queue of the pipeline stages.
 const Queue = river.QueueDefault
 
+// recoverEvery is how often deliveries cut off by a crash are looked for.
+const recoverEvery = 5 * time.Second
+
 // Matcher decides an order's customer, lines and exceptions, and sets
 // po.Status to "approved" or "review". It runs inside the match stage's
 // transaction, so it may read (and lock) the order history consistently.
@@ -39,9 +42,13 @@ type Options struct {
 	// MaxLines is the most lines one order may have (0: no limit); a longer
 	// one waits in review as a PARSE_ERROR instead of being matched.
 	MaxLines int
-	// Workers is the number of concurrent jobs; 0 makes an insert-only
-	// pipeline (the CLI's ingest), which enqueues but never works jobs.
+	// Workers is the number of concurrent pipeline jobs; 0 makes an
+	// insert-only pipeline (the CLI's ingest), which enqueues but never
+	// works jobs.
 	Workers int
+	// DeliveryWorkers is the number of concurrent deliveries to the ERP,
+	// on a queue of their own (QueueDelivery). Default 4.
+	DeliveryWorkers int
 	// JobTimeout bounds one job (default 2m); RescueAfter is when a job
 	// left running by a crashed process runs again (default 3m). A rescued
 	// delivery looks the order up in the ERP before it posts again.
@@ -84,8 +91,12 @@ func New(opts Options) (*Pipeline, error) {
 		river.AddWorker(workers, &deliverWorker{p: p})
 		river.AddWorker(workers, &ackWorker{p: p})
 		river.AddWorker(workers, &notifyWorker{p: p})
+		river.AddWorker(workers, &recoverWorker{p: p})
 		cfg.Workers = workers
-		cfg.Queues = map[string]river.QueueConfig{Queue: {MaxWorkers: opts.Workers}}
+		cfg.Queues = map[string]river.QueueConfig{Queue: {MaxWorkers: opts.Workers},
+			QueueDelivery: {MaxWorkers: cmp.Or(opts.DeliveryWorkers, 4)}}
+		cfg.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(recoverEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return RecoverArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}
 		cfg.JobTimeout = cmp.Or(opts.JobTimeout, 2*time.Minute)
 		cfg.RescueStuckJobsAfter = max(cmp.Or(opts.RescueAfter, 3*time.Minute), cfg.JobTimeout+time.Second)
 	}
@@ -97,7 +108,10 @@ func New(opts Options) (*Pipeline, error) {
 	return p, nil
 }
 
-// Start starts working jobs. It returns at once; Stop ends it.
+// Start starts working jobs. It returns at once; only Stop ends it: the
+// end of ctx does not cancel running jobs (River would treat it as a hard
+// stop, cancelling an ERP post in flight), so a process told to stop lets
+// them finish first.
 func (p *Pipeline) Start(ctx context.Context) error {
 	if p.opts.Workers == 0 {
 		return nil
@@ -105,7 +119,7 @@ func (p *Pipeline) Start(ctx context.Context) error {
 	if p.opts.Metrics != nil {
 		p.opts.Metrics.watch(p.client)
 	}
-	return p.client.Start(ctx)
+	return p.client.Start(context.WithoutCancel(ctx))
 }
 
 // Stop lets in-flight jobs finish (until ctx ends, then cancels them).

@@ -44,8 +44,9 @@ func convDecimal(minSign int) convert {
 			}
 			return nil, fmt.Sprintf("%q is not a number", s)
 		}
+		abs, ok := d.Abs()
 		switch {
-		case d.Abs().Cmp(maxAmount) >= 0:
+		case !ok || abs.Cmp(maxAmount) >= 0:
 			return nil, fmt.Sprintf("%q is too large", s)
 		case minSign == 0 && d.Sign() < 0:
 			return nil, fmt.Sprintf("%q must not be negative", s)
@@ -93,6 +94,15 @@ func convCurrency(s string) (any, string) {
 	c := strings.ToUpper(s)
 	if len(c) != 3 || strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
 		return nil, fmt.Sprintf("%q is not a currency code (such as EUR)", s)
+	}
+	return c, ""
+}
+
+// convCountry accepts an ISO 3166-1 alpha-2 country code.
+func convCountry(s string) (any, string) {
+	c := strings.ToUpper(s)
+	if len(c) != 2 || strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		return nil, fmt.Sprintf("%q is not a country code (two letters, such as BE)", s)
 	}
 	return c, ""
 }

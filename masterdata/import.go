@@ -2,9 +2,7 @@ package masterdata
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -73,14 +71,18 @@ func Upsert(ctx context.Context, db DB, kind Kind, records []map[string]any, opt
 
 // UpsertJSON is Upsert for a JSON array of objects. Numbers keep their exact
 // decimal text.
+// The array is read record by record (see jsonSource): memory beyond data
+// itself stays small however many records it holds.
 func UpsertJSON(ctx context.Context, db DB, kind Kind, data []byte, opts ImportOptions) (ImportResult, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var records []map[string]any
-	if err := dec.Decode(&records); err != nil {
-		return ImportResult{}, fileError(kind, fmt.Errorf("the body is not a JSON array of objects (%v)", err))
+	sp, ok := specs[kind]
+	if !ok {
+		return ImportResult{}, fmt.Errorf("%w %q", ErrUnknownKind, kind)
 	}
-	return Upsert(ctx, db, kind, records, opts)
+	src, err := newJSONSource(data)
+	if err != nil {
+		return ImportResult{}, fileError(kind, err)
+	}
+	return run(ctx, db, sp, src, opts.withDefaults())
 }
 
 // fileError reports a problem with the whole file.
@@ -196,6 +198,9 @@ func run(ctx context.Context, db DB, sp *spec, src source, opts ImportOptions) (
 	if err := probs.err(sp.kind); err != nil {
 		return ImportResult{}, err
 	}
+	if err := releaseExposure(ctx, tx, sp.kind, opts.ReportLag); err != nil {
+		return ImportResult{}, err
+	}
 	res := ImportResult{Kind: sp.kind, Rows: rd.rows}
 	if err := tx.QueryRow(ctx, `SELECT version FROM masterdata_version`).Scan(&res.Version); err != nil {
 		return ImportResult{}, fmt.Errorf("masterdata: version: %w", err)
@@ -236,13 +241,35 @@ func (sp *spec) mergeAll(ctx context.Context, tx pgx.Tx, staged int64, present [
 
 var errRowsLeftOut = errors.New("rows refer to missing data")
 
+// lockVersion locks the master-data version row until the transaction
+// ends: the first lock of every transaction that writes master data (see
+// tryMerge), so that writers queue on it instead of deadlocking on the
+// tables and the version row in different orders.
+func lockVersion(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, `SELECT version FROM masterdata_version FOR UPDATE`); err != nil {
+		return fmt.Errorf("masterdata: lock the master-data version: %w", err)
+	}
+	return nil
+}
+
 // tryMerge runs the merge (see mergeSQL) and the extra statements in a
 // savepoint. Imports of one table take turns (the lock lets readers
 // through), so the table stays empty or not between the look and the merge:
 // into an empty table, the first import of a large file, the merge is a
 // plain INSERT, which PostgreSQL runs markedly faster than an INSERT ... ON
 // CONFLICT.
+//
+// Locks are taken in one order by every writer of master data: the
+// master-data version row first (lockVersion), then the tables. Without it
+// two imports deadlock: an items import with pack sizes holds items and
+// the version row (its trigger bumped it) and waits for item_units, which a
+// units import holds while its own trigger waits for the version row.
+// Imports still convert and stage their rows side by side; only their
+// merges take turns.
 func (sp *spec) tryMerge(ctx context.Context, tx pgx.Tx, staged int64, present []bool) error {
+	if err := lockVersion(ctx, tx); err != nil {
+		return err
+	}
 	if _, err := tx.Exec(ctx, "LOCK TABLE "+sp.table+" IN SHARE ROW EXCLUSIVE MODE"); err != nil {
 		return fmt.Errorf("masterdata: lock %s: %w", sp.table, err)
 	}
@@ -385,11 +412,19 @@ func (rd *rowReader) next() ([]any, error) {
 			rd.probs.add(rowNo, "", "the row has more cells than the header has columns")
 			continue
 		}
+		bad := false
 		for i, p := range rd.pos {
 			rd.cells[i] = ""
 			if p >= 0 && p < len(raw) {
 				rd.cells[i] = raw[p]
+				if why := rd.src.bad(p); why != "" {
+					rd.probs.add(rowNo, rd.sp.cols[i].name, "%s", why)
+					bad = true
+				}
 			}
+		}
+		if bad {
+			continue
 		}
 		add := func(column, problem string) { rd.probs.add(rowNo, column, "%s", problem) }
 		if rd.sp.fill(rd.vals, rowNo, rd.cells, add) {

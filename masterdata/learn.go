@@ -38,6 +38,9 @@ func Learn(ctx context.Context, db DB, x LearnedCrossRef) (int64, error) {
 	unit := catalog.NormalizeUnit(x.Unit)
 	var version int64
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		if err := lockVersion(ctx, tx); err != nil {
+			return err
+		}
 		var known bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM customers WHERE number = $1)`, customer).Scan(&known); err != nil {
 			return err

@@ -197,5 +197,14 @@ func tables(d *catalog.Data) []loadTable {
 				d.OpenOrders = append(d.OpenOrders, o)
 				return p.err
 			}},
+		{"locations", `
+			SELECT customer, gln, code, name, address, city, postcode, country
+			FROM locations ORDER BY customer, location_key`,
+			func(r pgx.Rows) error {
+				var l catalog.Location
+				err := r.Scan(&l.Customer, &l.GLN, &l.Code, &l.Name, &l.Address, &l.City, &l.Postcode, &l.Country)
+				d.Locations = append(d.Locations, l)
+				return err
+			}},
 	}
 }

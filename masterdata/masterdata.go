@@ -1,6 +1,7 @@
 // Package masterdata owns the master-data tables (customers, items, sales
-// units, assortments, cross-references, prices, stock, open orders; see
-// migrations/00004_masterdata.sql): it imports them from CSV and XLSX files
+// units, assortments, cross-references, prices, stock, open orders,
+// delivery locations; see migrations/00004_masterdata.sql and
+// 00012_locations.sql): it imports them from CSV and XLSX files
 // and JSON pushes, and loads them into a catalog.Data for matching.
 //
 // Every import is all-or-nothing: a file (or JSON push) is streamed into a
@@ -42,6 +43,14 @@
 //	             min_qty, valid_from, valid_to
 //	stock:       sku*, warehouse*, quantity*
 //	open_orders: customer*, order_id*, value*
+//	locations:   customer*, gln, code, name, address, city, postcode,
+//	             country (a row needs a gln or a code)
+//
+// A location is a customer's delivery point (a store, a site): its GLN is
+// what an EDIFACT order names in NAD+DP, its code the ERP's code for it. A
+// location is updated by its GLN, or by its code when it has no GLN; a GLN
+// belongs to one location of one customer, a code to one location of its
+// customer. Codes and countries are stored upper-cased.
 //
 // items.pack_size is the number of base units in one pack: a row with a
 // pack_size also creates or updates the item's sales unit pack_unit
@@ -57,6 +66,7 @@ import (
 	"context"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -75,11 +85,12 @@ const (
 	Prices      Kind = "prices"
 	Stock       Kind = "stock"
 	OpenOrders  Kind = "open_orders"
+	Locations   Kind = "locations"
 )
 
 // Kinds lists every kind, in an order in which a full load succeeds
 // (referenced tables first).
-var Kinds = []Kind{Customers, Items, Units, Assortments, CrossRefs, Prices, Stock, OpenOrders}
+var Kinds = []Kind{Customers, Items, Units, Assortments, CrossRefs, Prices, Stock, OpenOrders, Locations}
 
 // ParseKind returns the kind for a name such as "items" (case-insensitive;
 // "item_units" and "open-orders" are accepted too).
@@ -138,7 +149,15 @@ type ImportOptions struct {
 	// UnzipLimit bounds the uncompressed size of an XLSX file. Zero means
 	// DefaultUnzipLimit.
 	UnzipLimit int64
+	// ReportLag is how long before a stock or open-orders push an order
+	// must have been delivered for the push to cover it (see
+	// ReleaseExposure). Zero means DefaultReportLag.
+	ReportLag time.Duration
 }
+
+// DefaultReportLag is ImportOptions.ReportLag's default: an ERP's list is
+// taken to include what it received at least this long before the push.
+const DefaultReportLag = 5 * time.Minute
 
 func (o ImportOptions) withDefaults() ImportOptions {
 	if o.MaxRows <= 0 {
@@ -149,6 +168,9 @@ func (o ImportOptions) withDefaults() ImportOptions {
 	}
 	if o.UnzipLimit <= 0 {
 		o.UnzipLimit = DefaultUnzipLimit
+	}
+	if o.ReportLag <= 0 {
+		o.ReportLag = DefaultReportLag
 	}
 	return o
 }

@@ -25,7 +25,7 @@ func Snapshot(ctx context.Context, ex db.Executor, currency string) (*catalog.Sn
 	if err != nil {
 		return nil, 0, err
 	}
-	data.Currency = currency
+	data.Currency, data.Version = currency, v
 	snap, err := catalog.Build(data)
 	if err != nil {
 		return nil, 0, fmt.Errorf("masterdata: master data version %d cannot be used for matching: %w", v, err)

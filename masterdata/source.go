@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +23,10 @@ type source interface {
 	next() ([]string, error)
 	// rowNo is the number of the row next returned last.
 	rowNo() int64
+	// bad says what is wrong with cell j of the row next returned last,
+	// when the source could not make a cell of it (a JSON object); "" when
+	// nothing is.
+	bad(j int) string
 	// unit names a row for the user: "row" or "record".
 	unit() string
 	close() error
@@ -102,9 +107,10 @@ func (s *csvSource) next() ([]string, error) {
 	return nil, err
 }
 
-func (s *csvSource) rowNo() int64 { return s.row }
-func (s *csvSource) unit() string { return "row" }
-func (s *csvSource) close() error { return nil }
+func (s *csvSource) bad(int) string { return "" }
+func (s *csvSource) rowNo() int64   { return s.row }
+func (s *csvSource) unit() string   { return "row" }
+func (s *csvSource) close() error   { return nil }
 
 // xlsxSource streams the first worksheet of an XLSX workbook row by row.
 type xlsxSource struct {
@@ -161,8 +167,9 @@ func (s *xlsxSource) next() ([]string, error) {
 	return cells, nil
 }
 
-func (s *xlsxSource) rowNo() int64 { return s.row }
-func (s *xlsxSource) unit() string { return "row" }
+func (s *xlsxSource) bad(int) string { return "" }
+func (s *xlsxSource) rowNo() int64   { return s.row }
+func (s *xlsxSource) unit() string   { return "row" }
 
 func (s *xlsxSource) close() error {
 	err := s.rows.Close()
@@ -179,6 +186,7 @@ type recordSource struct {
 	keys    []string
 	i       int
 	cells   []string
+	why     []string // why a cell is not one (cellText)
 }
 
 func newRecordSource(records []map[string]any) *recordSource {
@@ -193,7 +201,7 @@ func newRecordSource(records []map[string]any) *recordSource {
 		}
 	}
 	slices.Sort(keys)
-	return &recordSource{records: records, keys: keys, cells: make([]string, len(keys))}
+	return &recordSource{records: records, keys: keys, cells: make([]string, len(keys)), why: make([]string, len(keys))}
 }
 
 func (s *recordSource) header() ([]string, error) { return s.keys, nil }
@@ -205,37 +213,51 @@ func (s *recordSource) next() ([]string, error) {
 	r := s.records[s.i]
 	s.i++
 	for j, k := range s.keys {
-		s.cells[j] = cellText(r[k])
+		s.cells[j], s.why[j] = cellText(r[k])
 	}
 	return s.cells, nil
 }
 
-// cellText writes a JSON value as a cell: arrays join their values with
-// '|'; numbers keep their exact text when decoded as json.Number.
-func cellText(v any) string {
+// cellText writes a decoded JSON value as a cell: arrays join their values
+// with '|'; numbers keep their exact text when decoded as json.Number. An
+// object, or a list inside a list, is no cell: problem says so.
+func cellText(v any) (text, problem string) {
 	switch v := v.(type) {
 	case nil:
-		return ""
+		return "", ""
 	case string:
-		return v
-	case fmt.Stringer: // json.Number
-		return v.String()
+		return v, ""
+	case json.Number:
+		return v.String(), ""
 	case bool:
-		return strconv.FormatBool(v)
+		return strconv.FormatBool(v), ""
 	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
+		return strconv.FormatFloat(v, 'f', -1, 64), ""
 	case []string:
-		return strings.Join(v, listSeparator)
+		return strings.Join(v, listSeparator), ""
 	case []any:
 		parts := make([]string, len(v))
 		for i, e := range v {
-			parts[i] = cellText(e)
+			if _, nested := e.([]any); nested {
+				return "", problemNestedList
+			}
+			if _, object := e.(map[string]any); object {
+				return "", problemNestedList
+			}
+			parts[i], _ = cellText(e)
 		}
-		return strings.Join(parts, listSeparator)
+		return strings.Join(parts, listSeparator), ""
 	}
-	return fmt.Sprint(v)
+	return "", problemObject
 }
 
-func (s *recordSource) rowNo() int64 { return int64(s.i) }
-func (s *recordSource) unit() string { return "record" }
-func (s *recordSource) close() error { return nil }
+// Problems with a JSON value that is not a cell.
+const (
+	problemObject     = "is an object; send a value (text, a number, true or false, or a list of them)"
+	problemNestedList = "holds a list or object inside its list; send a list of plain values"
+)
+
+func (s *recordSource) bad(j int) string { return s.why[j] }
+func (s *recordSource) rowNo() int64     { return int64(s.i) }
+func (s *recordSource) unit() string     { return "record" }
+func (s *recordSource) close() error     { return nil }

@@ -187,6 +187,61 @@ var specs = map[Kind]*spec{
 		conflict: "(customer, order_id)",
 		checks:   []check{unknownCustomer("customer"), duplicates("order_id", "customer", "order_id")},
 	},
+	Locations: {
+		table: "locations",
+		cols: []column{
+			{name: "customer", required: true, conv: convID, key: true},
+			{name: "gln", conv: convGLN, key: true},
+			{name: "code", conv: convID, target: "code"},
+			{name: "name", conv: convText, target: "name"},
+			{name: "address", conv: convText, target: "address"},
+			{name: "city", conv: convText, target: "city"},
+			{name: "postcode", aliases: []string{"postal_code", "zip"}, conv: convText, target: "postcode"},
+			{name: "country", conv: convCountry, target: "country"},
+		},
+		into: `locations AS t (customer, location_key, gln, code, name, address, city, postcode, country)`,
+		source: `
+			SELECT s.customer, ` + locationKey("s.") + `, s.gln, s.code, s.name, s.address, s.city, s.postcode, s.country
+			FROM md_stage s JOIN customers c ON c.number = s.customer`,
+		conflict: "(customer, location_key)",
+		rowCheck: checkLocationRow,
+		checks:   []check{unknownCustomer("customer"), duplicates("gln", "customer", locationKey(""))},
+		// One location per GLN, one per code of a customer (catalog.Build
+		// insists), checked on the merged table.
+		after: []check{locationShared("gln", "t.gln <> '' AND o.gln = t.gln",
+			"'GLN ' || t.gln || ' is already a location of customer ' || o.customer", "a GLN belongs to one location"),
+			locationShared("code", "t.code <> '' AND o.code = t.code AND o.customer = t.customer",
+				"'code ' || t.code || ' is already the code of another location' || CASE WHEN o.gln <> '' THEN ' (GLN ' || o.gln || ')' ELSE ' (without GLN)' END", "a code belongs to one location of the customer")},
+	},
+}
+
+// locationKey is the SQL expression of a location's identity over md_stage
+// columns with the prefix: its GLN, or 'code:' and its code.
+func locationKey(prefix string) string {
+	return "CASE WHEN " + prefix + "gln <> '' THEN " + prefix + "gln ELSE 'code:' || " + prefix + "code END"
+}
+
+// locationShared finds staged locations whose GLN or code (as merged, t)
+// another location (o) has too; cond relates t and o, detail is the SQL
+// text of the problem.
+func locationShared(col, cond, detail, why string) check {
+	return check{column: col,
+		sql: `
+			SELECT s.row_no, ` + detail + `
+			FROM md_stage s
+			JOIN locations t ON t.customer = s.customer AND t.location_key = ` + locationKey("s.") + `
+			JOIN locations o ON ` + cond + ` AND (o.customer, o.location_key) <> (t.customer, t.location_key)
+			ORDER BY s.row_no LIMIT $1`,
+		message: func(_, d string) string { return d + "; " + why },
+	}
+}
+
+// checkLocationRow checks a locations row: it needs an identity.
+func checkLocationRow(r row) (string, string) {
+	if r.str("gln") == "" && r.str("code") == "" {
+		return "gln", "a location needs a GLN or a code (the ERP's code of the location)"
+	}
+	return "", ""
 }
 
 // unitOfItem holds when the staged unit is empty, the item's base unit or

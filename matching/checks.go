@@ -154,21 +154,23 @@ func (d *demand) init(lines int) {
 	}
 }
 
-// add records q more of id and returns the total ordered so far.
-func (d *demand) add(id catalog.ItemID, q order.Decimal) order.Decimal {
+// add records q more of id and returns the total ordered so far, and
+// false when that total is out of range.
+func (d *demand) add(id catalog.ItemID, q order.Decimal) (order.Decimal, bool) {
 	if d.big != nil {
-		t := d.big[id].Add(q)
+		t, ok := d.big[id].Add(q)
 		d.big[id] = t
-		return t
+		return t, ok
 	}
 	for i := range d.small {
 		if d.small[i].item == id {
-			d.small[i].qty = d.small[i].qty.Add(q)
-			return d.small[i].qty
+			t, ok := d.small[i].qty.Add(q)
+			d.small[i].qty = t
+			return t, ok
 		}
 	}
 	d.small = append(d.small, itemQty{id, q})
-	return q
+	return q, true
 }
 
 // checkStock checks the quantity ordered so far of the item against stock
@@ -177,7 +179,11 @@ func (m *run) checkStock(l *order.Line, lr *LineResult) {
 	if m.opts.IgnoreStock {
 		return
 	}
-	total := m.demand.add(lr.Item, lr.BaseQuantity)
+	total, ok := m.demand.add(lr.Item, lr.BaseQuantity)
+	if !ok {
+		m.lineOutOfRange(l, lr, "the quantity of "+lr.SKU+" ordered on this and earlier lines")
+		return
+	}
 	var avail order.Decimal
 	where := ""
 	if m.opts.Warehouse != "" {
@@ -186,9 +192,21 @@ func (m *run) checkStock(l *order.Line, lr *LineResult) {
 	} else {
 		avail = m.snap.StockTotal(lr.Item)
 	}
+	var reserved order.Decimal
+	if h := m.history(); h != nil {
+		reserved = h.Reserved[lr.SKU]
+		if avail, ok = avail.Sub(reserved); !ok {
+			m.add(newException(ValueOutOfRange, l.LineNo, lr.SKU, fmt.Sprintf("Line %d: the stock of %s left by the orders on their way to the ERP", l.LineNo, lr.SKU), checkStockData, nil))
+			return
+		}
+	}
 	if total.Cmp(avail) > 0 {
 		base := m.snap.BaseUnit(lr.Item)
-		m.add(newException(InsufficientStock, l.LineNo, lr.SKU, total.String()+" "+base, avail.String()+" "+base+where, nil))
+		expected := avail.String() + " " + base + where
+		if reserved.Sign() > 0 {
+			expected += " (" + reserved.String() + " " + base + " more are held by orders on their way to the ERP)"
+		}
+		m.add(newException(InsufficientStock, l.LineNo, lr.SKU, total.String()+" "+base, expected, nil))
 	}
 }
 
@@ -240,8 +258,9 @@ func (m *run) checkPrior() {
 		for _, p := range prior {
 			// A change or cancellation is not an order of its own: an
 			// original arriving after one (that found no original) is not
-			// a second copy.
-			if p.State == "rejected" || p.Function == order.FunctionChange || p.Function == order.FunctionCancellation {
+			// a second copy. A copy that arrived after this one is the
+			// duplicate, not this one.
+			if p.State == "rejected" || p.Later || p.Function == order.FunctionChange || p.Function == order.FunctionCancellation {
 				continue
 			}
 			m.add(newException(DuplicateOrder, 0, "", po.PONumber, priorText(p), nil))
@@ -295,24 +314,33 @@ func (m *run) checkCredit() {
 	if c.CreditLimit == nil || m.po.Function == order.FunctionCancellation {
 		return
 	}
-	exposure := c.OpenBalance.Add(m.snap.OpenOrdersValue(m.res.Customer)).Add(m.res.Total)
+	if m.res.TotalOutOfRange {
+		return // VALUE_OUT_OF_RANGE says the order value is unknown
+	}
+	exposure := newSum(c.OpenBalance)
+	exposure.add(m.snap.OpenOrdersValue(m.res.Customer))
+	exposure.add(m.res.Total)
 	if h := m.history(); h != nil {
-		exposure = exposure.Add(h.PendingValue)
+		exposure.add(h.PendingValue)
 	}
 	if m.opts.OrderID != "" {
 		if o, ok := m.snap.OpenOrder(m.opts.OrderID); ok && o.Customer == c.Number {
-			exposure = exposure.Sub(o.Value)
+			exposure.sub(o.Value)
 		}
 	}
 	if m.po.Function != order.FunctionOriginal {
 		for _, p := range m.priorOrders() {
 			if o, ok := m.snap.OpenOrder(p.OrderID); ok && o.Customer == c.Number {
-				exposure = exposure.Sub(o.Value)
+				exposure.sub(o.Value)
 				break
 			}
 		}
 	}
-	if exposure.Cmp(*c.CreditLimit) > 0 {
+	if !exposure.ok {
+		m.add(newException(ValueOutOfRange, 0, "", "The customer's credit exposure (open balance, open orders and this order)", checkOpenItems, nil))
+		return
+	}
+	if exposure := exposure.v; exposure.Cmp(*c.CreditLimit) > 0 {
 		m.add(newException(CreditLimit, 0, "", exposure.String()+" "+m.res.Currency, c.CreditLimit.String()+" "+m.res.Currency, nil))
 	}
 }

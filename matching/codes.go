@@ -23,6 +23,7 @@ import (
 //	DELIVERY_DATE       both   requested date in the past or more than MaxLeadDays ahead
 //	ORIGINAL_NOT_FOUND  order  change/cancellation for a PO never received
 //	ALREADY_DELIVERED   order  change/cancellation for an order already in the ERP
+//	UNKNOWN_SHIP_TO     order  ship-to not a location of the customer, no full address (add the location)
 //	UNKNOWN_ITEM        line   no item found (pick one of the suggestions)
 //	AMBIGUOUS_ITEM      line   the line's numbers point to different items
 //	INVALID_GTIN        line   the GTIN has a wrong length or check digit
@@ -35,6 +36,7 @@ import (
 //	PRICE_MISMATCH      line   sent price outside the tolerance of the agreed price
 //	NO_PRICE            line   no valid price for the item, date and currency
 //	INSUFFICIENT_STOCK  line   more ordered than in stock
+//	VALUE_OUT_OF_RANGE  both   a line amount, base quantity or the order value is too large to compute
 //	SPLIT_DELIVERY      line   the line goes to several places or dates, which the ERP connector cannot send (enter the parts in the ERP)
 //
 // PARSE_ERROR is also raised for each warning the parser put on the order
@@ -55,6 +57,7 @@ const (
 	DeliveryDate      Code = "DELIVERY_DATE"
 	OriginalNotFound  Code = "ORIGINAL_NOT_FOUND"
 	AlreadyDelivered  Code = "ALREADY_DELIVERED"
+	UnknownShipTo     Code = "UNKNOWN_SHIP_TO"
 	UnknownItem       Code = "UNKNOWN_ITEM"
 	AmbiguousItem     Code = "AMBIGUOUS_ITEM"
 	InvalidGTIN       Code = "INVALID_GTIN"
@@ -67,6 +70,7 @@ const (
 	PriceMismatch     Code = "PRICE_MISMATCH"
 	NoPrice           Code = "NO_PRICE"
 	InsufficientStock Code = "INSUFFICIENT_STOCK"
+	ValueOutOfRange   Code = "VALUE_OUT_OF_RANGE"
 	SplitDelivery     Code = "SPLIT_DELIVERY"
 )
 
@@ -74,9 +78,9 @@ const (
 var Codes = []Code{
 	UnknownCustomer, AmbiguousCustomer, UnverifiedSender, ManualApproval, ParseError,
 	CurrencyMismatch, CreditLimit, DuplicateOrder, DeliveryDate, OriginalNotFound,
-	AlreadyDelivered, UnknownItem, AmbiguousItem, InvalidGTIN, NotInAssortment,
+	AlreadyDelivered, UnknownShipTo, UnknownItem, AmbiguousItem, InvalidGTIN, NotInAssortment,
 	ItemBlocked, ItemDiscontinued, UnitMismatch, PackSize, MinQuantity,
-	PriceMismatch, NoPrice, InsufficientStock, SplitDelivery,
+	PriceMismatch, NoPrice, InsufficientStock, ValueOutOfRange, SplitDelivery,
 }
 
 // Valid reports whether c is one of Codes.
@@ -110,8 +114,9 @@ type Exception struct {
 	// Got is the value in the order; Expected what the master data wants.
 	Got      string `json:"got,omitempty"`
 	Expected string `json:"expected,omitempty"`
-	// Suggestions are items (or, for customers, customer numbers in SKU)
-	// the desk can pick.
+	// Suggestions are items (or, for customers, customer numbers in SKU;
+	// for ship-tos, the customer's locations by GLN or code) the desk can
+	// pick.
 	Suggestions []Suggestion `json:"suggestions,omitempty"`
 	// Message is the sentence shown to the desk (see messages).
 	Message string `json:"message"`
@@ -139,6 +144,7 @@ var messages = map[Code]message{
 	DeliveryDate:      {"Delivery date", "The requested delivery date {got} is {expected}."},
 	OriginalNotFound:  {"Original not found", "This {expected} refers to purchase order {got}, which we never received."},
 	AlreadyDelivered:  {"Already in ERP", "Purchase order {got} is already in the ERP ({expected}); apply this change there by hand."},
+	UnknownShipTo:     {"Unknown ship-to", "The order asks for delivery to {got}, which is not a delivery location of {expected}. Add the location to the master data (import locations) or correct the delivery address, then match again.{suggestions}"},
 	UnknownItem:       {"Unknown item", "Line {line}: we do not know item {got}.{suggestions}"},
 	AmbiguousItem:     {"Ambiguous item", "Line {line}: the item numbers on the line point to different items: {got}. Pick the right one.{suggestions}"},
 	InvalidGTIN:       {"Invalid GTIN", "Line {line}: GTIN {got} is not valid ({expected})."},
@@ -151,6 +157,7 @@ var messages = map[Code]message{
 	PriceMismatch:     {"Price differs", "Line {line}: the order says {got} for {sku}, the agreed price is {expected}."},
 	NoPrice:           {"No price", "Line {line}: there is no valid price for {sku} {expected}."},
 	InsufficientStock: {"Not enough stock", "Line {line}: {got} of {sku} ordered, only {expected} in stock."},
+	ValueOutOfRange:   {"Value out of range", "{got} is too large to compute: {expected}."},
 	SplitDelivery:     {"Split delivery", "Line {line}: the customer wants this line delivered in {got}, but {expected}: enter the parts in the ERP by hand."},
 }
 

@@ -14,7 +14,7 @@ type evidence struct {
 }
 
 // identifyCustomer finds the customer, in the order of evidence of
-// DESIGN.md: the customer chosen at upload (po.CustomerNumber), the EDI
+// DESIGN.md: the customer chosen at upload (po.ChosenCustomer), the EDI
 // interchange sender or a GLN (sender, then NAD+BY), the sender's e-mail
 // address, then its domain. The first evidence found decides; any later
 // evidence naming a different customer raises AMBIGUOUS_CUSTOMER, even
@@ -31,7 +31,7 @@ func (m *run) identifyCustomer() {
 			found = append(found, evidence{id, what})
 		}
 	}
-	if n := strings.TrimSpace(po.CustomerNumber); n != "" {
+	if n := strings.TrimSpace(po.ChosenCustomer); n != "" {
 		id, ok := s.CustomerByNumber(n)
 		if !ok {
 			m.add(newException(UnknownCustomer, 0, "", "customer number "+n+" is not in the customer list", "", nil))

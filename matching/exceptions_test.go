@@ -51,31 +51,37 @@ func TestExceptions(t *testing.T) {
 			po.Sender.ID, po.Buyer = "NOBODY", nil
 		}, []string{"UNKNOWN_CUSTOMER"}, ""},
 		{"unknown customer number at upload", func(po *order.PurchaseOrder, o *Options) {
-			po.CustomerNumber = "C999"
+			po.ChosenCustomer = "C999"
 		}, []string{"UNKNOWN_CUSTOMER"}, ""},
 		{"shared domain", emailFrom("someone@shared.example", true), []string{"UNKNOWN_CUSTOMER"}, ""},
 		{"EDI sender and buyer GLN disagree", func(po *order.PurchaseOrder, o *Options) {
 			po.Buyer.GLN = glnBeta
 		}, []string{"AMBIGUOUS_CUSTOMER"}, "C100"},
 		{"upload choice decides, a different buyer GLN is doubt", func(po *order.PurchaseOrder, o *Options) {
-			po.CustomerNumber = "c100"
+			po.ChosenCustomer = "c100"
 			po.Sender = order.Sender{Kind: order.SenderUser, ID: "anna", Verified: true}
 			po.Buyer.GLN = glnBeta
 		}, []string{"AMBIGUOUS_CUSTOMER"}, "C100"},
 		{"upload choice", func(po *order.PurchaseOrder, o *Options) {
-			po.CustomerNumber = "C100"
+			po.ChosenCustomer = "C100"
 			po.Sender = order.Sender{Kind: order.SenderUser, ID: "anna", Verified: true}
 			po.Buyer = nil
 		}, nil, "C100"},
 		{"ship-to GLN of the customer as sender", func(po *order.PurchaseOrder, o *Options) {
 			po.Sender = order.Sender{Kind: order.SenderGLN, ID: glnAcmeShipTo}
 		}, nil, "C100"},
+		{"ship-to GLN that is no location of the customer", func(po *order.PurchaseOrder, o *Options) {
+			po.ShipTo = &order.Party{GLN: glnNowhere}
+		}, []string{"UNKNOWN_SHIP_TO"}, "C100"},
+		{"ship-to GLN of a location of the customer", func(po *order.PurchaseOrder, o *Options) {
+			po.ShipTo = &order.Party{GLN: glnAcmeStore}
+		}, nil, "C100"},
 		{"verified known address", emailFrom("Orders <ORDERS@acme.example>", true), nil, "C100"},
 		{"unverified known address", emailFrom("orders@acme.example", false), []string{"UNVERIFIED_SENDER"}, "C100"},
 		{"verified domain only", emailFrom("new.buyer@acme.example", true), nil, "C100"},
 		{"unverified domain only", emailFrom("new.buyer@acme.example", false), []string{"UNVERIFIED_SENDER"}, "C100"},
 		{"manual approval customer", func(po *order.PurchaseOrder, o *Options) {
-			po.CustomerNumber, po.Buyer = "C200", nil
+			po.ChosenCustomer, po.Buyer = "C200", nil
 			po.Sender = order.Sender{Kind: order.SenderUser, ID: "anna", Verified: true}
 			po.Lines[0].UnitPrice = nil
 		}, []string{"MANUAL_APPROVAL"}, "C200"},
@@ -138,7 +144,7 @@ func TestExceptions(t *testing.T) {
 			l.GTIN, l.SupplierItem = "54A", "AB-100"
 		}), []string{"INVALID_GTIN@1"}, "C100"},
 		{"not in assortment", func(po *order.PurchaseOrder, o *Options) {
-			po.CustomerNumber, po.Buyer = "C200", nil
+			po.ChosenCustomer, po.Buyer = "C200", nil
 			po.Sender = order.Sender{Kind: order.SenderUser, ID: "anna", Verified: true}
 			po.Lines[0] = order.Line{LineNo: 1, SupplierItem: "AB-200", Quantity: dec("50")}
 		}, []string{"MANUAL_APPROVAL", "NOT_IN_ASSORTMENT@1"}, "C200"},
@@ -150,6 +156,9 @@ func TestExceptions(t *testing.T) {
 		}), []string{"ITEM_DISCONTINUED@1"}, "C100"},
 		{"unit not convertible", line(func(l *order.Line) { l.Unit = "KGM" }), []string{"UNIT_MISMATCH@1"}, "C100"},
 		{"unknown unit code", line(func(l *order.Line) { l.Unit = "XYZ" }), []string{"UNIT_MISMATCH@1"}, "C100"},
+		{"quantity too large to count in pieces", line(func(l *order.Line) {
+			l.Unit, l.Quantity, l.UnitPrice = "CT", dec("100000000000"), nil // 1e13 PCE
+		}), []string{"VALUE_OUT_OF_RANGE", "VALUE_OUT_OF_RANGE@1"}, "C100"},
 		{"half a carton", line(func(l *order.Line) {
 			l.Unit, l.Quantity, l.UnitPrice = "CT", dec("1.5"), nil
 		}), []string{"PACK_SIZE@1"}, "C100"},

@@ -26,6 +26,10 @@ var (
 	glnAcme        = catalogtest.GLN(1)
 	glnBeta        = catalogtest.GLN(2)
 	glnAcmeShipTo  = catalogtest.GLN(11)
+	glnAcmeStore   = catalogtest.GLN(501) // a location of C100 with an address
+	glnAcmeBare    = catalogtest.GLN(502) // a location of C100 with a code only
+	glnBetaSite    = catalogtest.GLN(503) // a location of C200
+	glnNowhere     = catalogtest.GLN(504) // no one's
 	learnedAt      = time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
 	acmeCreditLim  = dec("10000")
 	gammaCreditLim = dec("100")
@@ -102,6 +106,13 @@ func fixtureData() catalog.Data {
 			{Customer: "C100", PONumber: "PO-OLD", OrderID: "o-77", Function: order.FunctionOriginal, State: "approved"},
 			{Customer: "C100", PONumber: "PO-SENT", OrderID: "o-78", Function: order.FunctionOriginal, State: "delivered", DeliveredToERP: true},
 			{Customer: "C100", PONumber: "PO-REJ", OrderID: "o-79", Function: order.FunctionOriginal, State: "rejected"},
+		},
+		Locations: []catalog.Location{
+			{Customer: "C100", GLN: glnAcmeStore, Code: "ST-OSL", Name: "Acme Store Oslo", Address: "Karl Johans gate 1",
+				City: "Oslo", Postcode: "0154", Country: "NO"},
+			{Customer: "C100", GLN: glnAcmeBare, Code: "ST-BRG"},
+			{Customer: "C100", Code: "WH-2", Name: "Acme Warehouse", Address: "Industriveien 9", City: "Lillestrøm", Postcode: "2000", Country: "NO"},
+			{Customer: "C200", GLN: glnBetaSite, Name: "Beta site Hamar", Address: "Torget 2", City: "Hamar", Postcode: "2317", Country: "NO"},
 		},
 	}
 }

@@ -2,6 +2,7 @@ package matching
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/ordergate/ordergate/catalog"
@@ -78,9 +79,18 @@ func (m *run) checkLine(l *order.Line, lr *LineResult) {
 		return
 	}
 	m.checkQuantity(l, lr)
-	m.checkPrice(l, lr)
+	amountOK := m.checkPrice(l, lr)
 	m.checkStock(l, lr)
-	m.res.Total = m.res.Total.Add(lr.Amount)
+	if amountOK && !m.res.TotalOutOfRange {
+		m.res.Total, m.res.TotalOutOfRange = addOrUnknown(m.res.Total, lr.Amount)
+	}
+}
+
+// addOrUnknown adds a line amount to the order value, reporting (as
+// TotalOutOfRange) a sum out of range.
+func addOrUnknown(total, amount order.Decimal) (order.Decimal, bool) {
+	t, ok := total.Add(amount)
+	return t, !ok
 }
 
 // resolveItem finds the line's item from its numbers, in order of
@@ -195,6 +205,8 @@ func isPiece(u string) bool { return u == catalog.UnitPiece }
 // GTIN, as in EANCOM (the quantity refers to the trade item identified in
 // LIN). Other units must be the base unit, a sales unit of the item, or a
 // unit of the same dimension (GRM for a KGM item); otherwise UNIT_MISMATCH.
+// A quantity too large to count in the base unit is VALUE_OUT_OF_RANGE.
+// It reports whether the line can be checked further.
 func (m *run) resolveUnit(l *order.Line, lr *LineResult, pack string) bool {
 	s := m.snap
 	unit := catalog.NormalizeUnit(l.Unit)
@@ -214,7 +226,13 @@ func (m *run) resolveUnit(l *order.Line, lr *LineResult, pack string) bool {
 	}
 	lr.Unit = unit
 	lr.Quantity = l.Quantity
-	lr.BaseQuantity = l.Quantity.Mul(f)
+	bq, ok := l.Quantity.Mul(f)
+	if !ok {
+		m.lineOutOfRange(l, lr, fmt.Sprintf("%s %s in the base unit %s (%s %s per %s)", l.Quantity, unit, s.BaseUnit(lr.Item), f, s.BaseUnit(lr.Item), unit))
+		m.res.TotalOutOfRange = true
+		return false
+	}
+	lr.BaseQuantity = bq
 	return true
 }
 

@@ -73,10 +73,16 @@ type History struct {
 	// with the order number a change references (RFF+ON), this order excluded.
 	Prior []catalog.PriorOrder
 	// PendingValue is the value of the customer's orders accepted by
-	// ordergate but not yet reported by the ERP as open orders (approved or
-	// on their way to the ERP), this order excluded. It adds to the
-	// snapshot's open orders for the credit check.
+	// ordergate but not yet reported by the ERP as open orders (approved,
+	// on their way to the ERP, or delivered after the snapshot's last
+	// open-orders push), this order excluded. It adds to the snapshot's open
+	// orders for the credit check.
 	PendingValue order.Decimal
+	// Reserved is the stock, per SKU in base units, that orders of any
+	// customer accepted by ordergate hold and the snapshot's stock does not
+	// reflect yet (see intake's exposure rule), this order excluded. It is
+	// taken off the snapshot's stock; nil means none is known.
+	Reserved map[string]order.Decimal
 }
 
 // Result is what Match decides.
@@ -93,8 +99,15 @@ type Result struct {
 	Lines      []LineResult
 	Exceptions []Exception
 	// Total is the order value at agreed prices (sent prices where no
-	// agreed price was found).
+	// agreed price was found); zero when TotalOutOfRange.
 	Total order.Decimal
+	// TotalOutOfRange reports that the order value could not be computed
+	// (a line amount or the sum does not fit a Decimal); a
+	// VALUE_OUT_OF_RANGE exception says where.
+	TotalOutOfRange bool
+	// DeliverTo is where the goods go, resolved from the order's ship-to
+	// (see checkShipTo); nil for the customer's default address.
+	DeliverTo *order.Location
 }
 
 // Approved reports whether the order may go to the ERP untouched.
@@ -213,7 +226,9 @@ func Match(snap *catalog.Snapshot, po *order.PurchaseOrder, opts Options) *Resul
 	m.res = &Result{Customer: catalog.NoCustomer, Lines: make([]LineResult, len(po.Lines))}
 	m.identifyCustomer()
 	m.checkDocument()
+	m.checkShipTo()
 	m.matchLines()
+	m.checkTotal()
 	m.checkOrder()
 	// Order-level exceptions first, then by line; within those, in the
 	// order the checks ran.
@@ -259,14 +274,16 @@ func (m *run) add(e Exception) { m.res.Exceptions = append(m.res.Exceptions, e) 
 func dateKey(d order.Date) int32 { return catalog.DateKey(d) }
 
 // Apply writes the result into the order the pipeline stores: the customer
-// number, status, exceptions and per line SKU, agreed price and evidence.
+// number (empty when no customer was identified: a customer chosen by a
+// person stays in ChosenCustomer, and matching again decides afresh), status,
+// exceptions, where the goods go, and per line SKU, agreed price and
+// evidence.
 func Apply(po *order.PurchaseOrder, r *Result) {
-	if r.CustomerNumber != "" {
-		po.CustomerNumber = r.CustomerNumber
-	}
+	po.CustomerNumber = r.CustomerNumber
 	po.CustomerBy = r.CustomerBy
+	po.DeliverTo = r.DeliverTo
 	po.Total = nil
-	if r.Customer != catalog.NoCustomer {
+	if r.Customer != catalog.NoCustomer && !r.TotalOutOfRange {
 		t := r.Total
 		po.Total = &t
 	}

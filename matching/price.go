@@ -39,12 +39,17 @@ func (m *run) agreedPrice(id catalog.ItemID, baseQty order.Decimal) (p *catalog.
 	return nil, 0, otherCurrency
 }
 
-// checkPrice sets the line's agreed price (per the line's unit) and checks
-// the price the customer sent, per its price basis, against it: the
-// difference may be at most the customer's tolerance in percent.
-func (m *run) checkPrice(l *order.Line, lr *LineResult) {
+// checkPrice sets the line's agreed price (per the line's unit) and amount,
+// and checks the price the customer sent, per its price basis, against it:
+// the difference may be at most the customer's tolerance in percent. It
+// reports whether the line's amount is known (false: VALUE_OUT_OF_RANGE).
+func (m *run) checkPrice(l *order.Line, lr *LineResult) bool {
 	p, scope, otherCur := m.agreedPrice(lr.Item, lr.BaseQuantity)
-	sent, hasSent := sentPrice(l)
+	sent, hasSent, ok := l.PricePerUnit()
+	if hasSent && !ok {
+		m.lineOutOfRange(l, lr, "the price sent per "+lr.Unit+" ("+l.UnitPrice.String()+" "+m.res.Currency+" per "+l.PriceBasis.String()+" "+lr.Unit+")")
+		hasSent = false
+	}
 	if p == nil {
 		switch {
 		case m.res.Customer < 0:
@@ -57,9 +62,12 @@ func (m *run) checkPrice(l *order.Line, lr *LineResult) {
 			m.add(newException(NoPrice, l.LineNo, lr.SKU, "", "in "+m.res.Currency+" on "+m.opts.Today.String(), nil))
 		}
 		if hasSent {
-			lr.Amount = sent.Mul(lr.Quantity)
+			if lr.Amount, ok = sent.Mul(lr.Quantity); !ok {
+				m.amountUnknown(l, lr, sent)
+			}
+			return ok
 		}
-		return
+		return true
 	}
 	agreed := p.Price
 	if p.Unit != lr.Unit {
@@ -69,37 +77,42 @@ func (m *run) checkPrice(l *order.Line, lr *LineResult) {
 			priceF, _ = m.snap.UnitFactor(lr.Item, p.Unit)
 		}
 		if lineF != priceF {
-			agreed, _ = agreed.Mul(lineF).Div(priceF)
+			if agreed, ok = agreed.Mul(lineF); ok {
+				agreed, ok = agreed.Div(priceF)
+			}
+			if !ok {
+				m.lineOutOfRange(l, lr, "the agreed price of "+p.Price.String()+" "+m.res.Currency+" per "+p.Unit+" in "+lr.Unit)
+				m.res.TotalOutOfRange = true
+				return false
+			}
 		}
 	}
 	lr.AgreedPrice, lr.HasPrice, lr.PriceScope = agreed, true, scope
-	lr.Amount = agreed.Mul(lr.Quantity)
+	amountOK := true
+	if lr.Amount, ok = agreed.Mul(lr.Quantity); !ok {
+		m.amountUnknown(l, lr, agreed)
+		amountOK = false
+	}
 	if !hasSent || m.res.Customer < 0 {
-		return
+		return amountOK
 	}
-	diff := sent.Sub(agreed).Abs()
-	var tol order.Decimal
-	if m.cust != nil && m.cust.PriceTolerancePct.Sign() > 0 {
-		tol, _ = agreed.Mul(m.cust.PriceTolerancePct).Div(hundred)
+	diff, ok := sent.Sub(agreed)
+	if ok {
+		diff, ok = diff.Abs()
 	}
-	if diff.Cmp(tol) > 0 {
+	tol := order.Decimal{}
+	if ok && m.cust != nil && m.cust.PriceTolerancePct.Sign() > 0 {
+		if tol, ok = agreed.Mul(m.cust.PriceTolerancePct); ok {
+			tol, ok = tol.Div(hundred)
+		}
+	}
+	// A difference (or tolerance) out of range is no small difference.
+	if !ok || diff.Cmp(tol) > 0 {
 		m.add(newException(PriceMismatch, l.LineNo, lr.SKU,
 			sent.String()+" "+m.res.Currency+" per "+lr.Unit,
 			agreed.String()+" "+m.res.Currency+" per "+lr.Unit+" ("+scope.String()+priceTolText(m.cust)+")", nil))
 	}
-}
-
-// sentPrice is the unit price the customer sent, per one unit (the price
-// divided by its price basis).
-func sentPrice(l *order.Line) (order.Decimal, bool) {
-	if l.UnitPrice == nil {
-		return order.Decimal{}, false
-	}
-	p := *l.UnitPrice
-	if l.PriceBasis != nil && l.PriceBasis.Sign() > 0 && *l.PriceBasis != one {
-		p, _ = p.Div(*l.PriceBasis)
-	}
-	return p, true
+	return amountOK
 }
 
 func priceTolText(c *catalog.Customer) string {

@@ -2,6 +2,7 @@ package matching
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -68,6 +69,9 @@ var badLines = []func(r *rand.Rand) order.Line{
 		return order.Line{GTIN: gtinScrew, Quantity: order.NewDecimal(-r.Int64N(3))}
 	},
 	func(r *rand.Rand) order.Line { return order.Line{Quantity: dec("1")} },
+	func(r *rand.Rand) order.Line { // cartons of 100 whose pieces do not fit a Decimal
+		return order.Line{GTIN: gtinScrewCT, Quantity: order.DecimalFromUnits(math.MaxInt64/100 + 1 + r.Int64N(math.MaxInt64/2))}
+	},
 }
 
 // goodSenders identify Acme with certainty; badSenders each add doubt.
@@ -78,7 +82,7 @@ var goodSenders = []func(po *order.PurchaseOrder){
 	},
 	func(po *order.PurchaseOrder) {
 		po.Sender = order.Sender{Kind: order.SenderUser, ID: "anna", Verified: true}
-		po.CustomerNumber = "C100"
+		po.ChosenCustomer = "C100"
 	},
 	func(po *order.PurchaseOrder) { po.Sender = order.Sender{Kind: order.SenderGLN, ID: glnAcme} },
 }
@@ -91,10 +95,10 @@ var badOrders = []func(po *order.PurchaseOrder){
 		po.Sender, po.Buyer = order.Sender{Kind: order.SenderEmail, ID: "x@acme.example"}, nil
 	},
 	func(po *order.PurchaseOrder) {
-		po.Sender, po.Buyer, po.CustomerNumber = order.Sender{Kind: order.SenderEDI, ID: "WHO"}, nil, ""
+		po.Sender, po.Buyer, po.ChosenCustomer = order.Sender{Kind: order.SenderEDI, ID: "WHO"}, nil, ""
 	},
 	func(po *order.PurchaseOrder) { po.Buyer = &order.Party{GLN: glnBeta} },
-	func(po *order.PurchaseOrder) { po.CustomerNumber = "C200" },
+	func(po *order.PurchaseOrder) { po.ChosenCustomer = "C200" },
 	func(po *order.PurchaseOrder) { po.PONumber = "PO-OLD" },
 	func(po *order.PurchaseOrder) { po.Function = order.FunctionChange },
 	func(po *order.PurchaseOrder) { po.Function, po.PONumber = order.FunctionCancellation, "PO-SENT" },

@@ -29,8 +29,19 @@ type Decimal struct {
 // ErrDecimal is wrapped by every error ParseDecimal returns.
 var ErrDecimal = errors.New("invalid decimal")
 
-// NewDecimal returns the Decimal for an integer.
-func NewDecimal(i int64) Decimal { return Decimal{units: i * scaleFactor} }
+// maxInteger is the largest integer a Decimal holds.
+const maxInteger = math.MaxInt64 / scaleFactor
+
+// NewDecimal returns the Decimal for an integer. It is meant for constants
+// and panics when |i| is above 9223372036854 (the integer part of
+// MaxDecimal); values read from input go through ParseDecimal, which
+// reports it.
+func NewDecimal(i int64) Decimal {
+	if i > maxInteger || i < -maxInteger {
+		panic(fmt.Sprintf("order: NewDecimal(%d) is out of range", i))
+	}
+	return Decimal{units: i * scaleFactor}
+}
 
 // DecimalFromUnits returns the Decimal whose value is units / 10^Scale.
 func DecimalFromUnits(units int64) Decimal { return Decimal{units: units} }
@@ -142,14 +153,10 @@ func (d Decimal) Text(mark byte) string {
 }
 
 func (d Decimal) appendText(b []byte, mark byte) []byte {
-	u := d.units
-	if u < 0 {
+	if d.units < 0 {
 		b = append(b, '-')
 	}
-	abs := uint64(u)
-	if u < 0 {
-		abs = uint64(-u)
-	}
+	abs := d.magnitude()
 	b = strconv.AppendUint(b, abs/scaleFactor, 10)
 	frac := abs % scaleFactor
 	if frac == 0 {
@@ -193,71 +200,125 @@ func (d Decimal) Cmp(e Decimal) int {
 	return 0
 }
 
-// Add returns d+e.
-func (d Decimal) Add(e Decimal) Decimal { return Decimal{units: d.units + e.units} }
+// The arithmetic below is checked: every operation returns its result and
+// whether it fits. A result outside [-MaxDecimal, MaxDecimal] is reported,
+// never wrapped or clamped, so an amount that cannot be computed can never
+// pass for a small (or negative) one. Callers on money paths (matching)
+// turn a false into an exception that sends the order to review.
 
-// Sub returns d-e.
-func (d Decimal) Sub(e Decimal) Decimal { return Decimal{units: d.units - e.units} }
+// MaxDecimal is the largest Decimal, 9223372036854.775807; -MaxDecimal is
+// the smallest result of an operation (the int64 minimum has no positive
+// counterpart, so it is outside the range operations return).
+var MaxDecimal = Decimal{units: math.MaxInt64}
 
-// Neg returns -d.
-func (d Decimal) Neg() Decimal { return Decimal{units: -d.units} }
+// fits wraps a result computed without loss in a Decimal when it is inside
+// the range.
+func fits(v int64) (Decimal, bool) {
+	if v == math.MinInt64 {
+		return Decimal{}, false
+	}
+	return Decimal{units: v}, true
+}
 
-// Abs returns |d|.
-func (d Decimal) Abs() Decimal {
+// Add returns d+e, and false when the sum is out of range.
+func (d Decimal) Add(e Decimal) (Decimal, bool) {
+	v := d.units + e.units // wraps on overflow (Go's integers are two's complement)
+	// Signed overflow: both operands have the same sign and the sum's
+	// differs.
+	if (d.units >= 0) == (e.units >= 0) && (v >= 0) != (d.units >= 0) {
+		return Decimal{}, false
+	}
+	return fits(v)
+}
+
+// Sub returns d-e, and false when the difference is out of range.
+func (d Decimal) Sub(e Decimal) (Decimal, bool) {
+	v := d.units - e.units
+	// Signed overflow: the operands have different signs and the result's
+	// sign is not d's.
+	if (d.units >= 0) != (e.units >= 0) && (v >= 0) != (d.units >= 0) {
+		return Decimal{}, false
+	}
+	return fits(v)
+}
+
+// Neg returns -d, and false for the one value without a negation (the
+// int64 minimum, which only DecimalFromUnits can make).
+func (d Decimal) Neg() (Decimal, bool) {
+	if d.units == math.MinInt64 {
+		return Decimal{}, false
+	}
+	return Decimal{units: -d.units}, true
+}
+
+// Abs returns |d|, and false as Neg does.
+func (d Decimal) Abs() (Decimal, bool) {
 	if d.units < 0 {
 		return d.Neg()
 	}
-	return d
+	return d, true
 }
 
-// Mul returns d*e rounded half away from zero to Scale places. The 128-bit
-// intermediate means no overflow unless the result itself does not fit.
-func (d Decimal) Mul(e Decimal) Decimal {
-	neg := (d.units < 0) != (e.units < 0)
-	a, b := uint64(d.Abs().units), uint64(e.Abs().units)
-	hi, lo := bits.Mul64(a, b)
-	if hi >= scaleFactor {
-		// Result does not fit; saturate rather than wrap silently.
-		if neg {
-			return Decimal{units: math.MinInt64 + 1}
-		}
-		return Decimal{units: math.MaxInt64}
+// magnitude returns |d| as an unsigned number (exact for every int64).
+func (d Decimal) magnitude() uint64 {
+	if d.units < 0 {
+		return -uint64(d.units)
 	}
-	q, r := bits.Div64(hi, lo, scaleFactor)
-	if r*2 >= scaleFactor {
-		q++
-	}
-	v := int64(q)
-	if neg {
-		v = -v
-	}
-	return Decimal{units: v}
+	return uint64(d.units)
 }
 
-// Div returns d/e rounded half away from zero to Scale places, and false
-// when e is zero.
-func (d Decimal) Div(e Decimal) (Decimal, bool) {
-	if e.units == 0 {
+// signed applies a sign to a magnitude, and reports false when it is out
+// of range.
+func signed(q uint64, neg bool) (Decimal, bool) {
+	if q > math.MaxInt64 {
 		return Decimal{}, false
-	}
-	neg := (d.units < 0) != (e.units < 0)
-	a, b := uint64(d.Abs().units), uint64(e.Abs().units)
-	hi, lo := bits.Mul64(a, scaleFactor)
-	if hi >= b {
-		if neg {
-			return Decimal{units: math.MinInt64 + 1}, true
-		}
-		return Decimal{units: math.MaxInt64}, true
-	}
-	q, r := bits.Div64(hi, lo, b)
-	if r*2 >= b {
-		q++
 	}
 	v := int64(q)
 	if neg {
 		v = -v
 	}
 	return Decimal{units: v}, true
+}
+
+// Mul returns d*e rounded half away from zero to Scale places, and false
+// when the product is out of range. The 128-bit intermediate means only
+// the result itself can be out of range.
+func (d Decimal) Mul(e Decimal) (Decimal, bool) {
+	neg := (d.units < 0) != (e.units < 0)
+	hi, lo := bits.Mul64(d.magnitude(), e.magnitude())
+	if hi >= scaleFactor {
+		return Decimal{}, false // the quotient needs more than 64 bits
+	}
+	q, r := bits.Div64(hi, lo, scaleFactor)
+	if r >= scaleFactor-r { // r*2 >= scaleFactor without overflow
+		if q == math.MaxUint64 {
+			return Decimal{}, false
+		}
+		q++
+	}
+	return signed(q, neg)
+}
+
+// Div returns d/e rounded half away from zero to Scale places, and false
+// when e is zero or the quotient is out of range.
+func (d Decimal) Div(e Decimal) (Decimal, bool) {
+	if e.units == 0 {
+		return Decimal{}, false
+	}
+	neg := (d.units < 0) != (e.units < 0)
+	b := e.magnitude()
+	hi, lo := bits.Mul64(d.magnitude(), scaleFactor)
+	if hi >= b {
+		return Decimal{}, false // the quotient needs more than 64 bits
+	}
+	q, r := bits.Div64(hi, lo, b)
+	if r >= b-r { // r*2 >= b without overflow
+		if q == math.MaxUint64 {
+			return Decimal{}, false
+		}
+		q++
+	}
+	return signed(q, neg)
 }
 
 // IsInteger reports whether d has no fractional part.

@@ -111,20 +111,27 @@ type PurchaseOrder struct {
 	// as DTM 2 with format 718); DeliveryPromised is the date delivery was
 	// promised for (DTM 69). DeliveryDate is the requested date (DTM 2),
 	// else the earliest, else the latest.
-	DeliveryEarliest Date        `json:"delivery_earliest,omitzero"`
-	DeliveryLatest   Date        `json:"delivery_latest,omitzero"`
-	DeliveryPromised Date        `json:"delivery_promised,omitzero"`
-	Currency         string      `json:"currency,omitempty"`
-	CustomerNumber   string      `json:"customer_number,omitempty"`
-	Sender           Sender      `json:"sender"`
-	Buyer            *Party      `json:"buyer,omitempty"`
-	ShipTo           *Party      `json:"ship_to,omitempty"`
-	Invoicee         *Party      `json:"invoicee,omitempty"`
-	Supplier         *Party      `json:"supplier,omitempty"`
-	References       []Reference `json:"references,omitempty"`
-	Notes            []string    `json:"notes,omitempty"`
-	Amounts          []Amount    `json:"amounts,omitempty"`
-	Lines            []Line      `json:"lines"`
+	DeliveryEarliest Date   `json:"delivery_earliest,omitzero"`
+	DeliveryLatest   Date   `json:"delivery_latest,omitzero"`
+	DeliveryPromised Date   `json:"delivery_promised,omitzero"`
+	Currency         string `json:"currency,omitempty"`
+	// CustomerNumber is our number of the customer the order is from: as
+	// matching identified it, or as the document says where no matching
+	// ran (a parser that reads it from the document).
+	CustomerNumber string `json:"customer_number,omitempty"`
+	// ChosenCustomer is the customer a person chose for the document (at
+	// upload, or at the desk). Matching takes it as the first evidence and
+	// never writes it: matching's own result goes to CustomerNumber.
+	ChosenCustomer string      `json:"chosen_customer,omitempty"`
+	Sender         Sender      `json:"sender"`
+	Buyer          *Party      `json:"buyer,omitempty"`
+	ShipTo         *Party      `json:"ship_to,omitempty"`
+	Invoicee       *Party      `json:"invoicee,omitempty"`
+	Supplier       *Party      `json:"supplier,omitempty"`
+	References     []Reference `json:"references,omitempty"`
+	Notes          []string    `json:"notes,omitempty"`
+	Amounts        []Amount    `json:"amounts,omitempty"`
+	Lines          []Line      `json:"lines"`
 	// LineCount is the number of lines the sender declared (EDIFACT CNT+2),
 	// zero when not declared.
 	LineCount int       `json:"line_count,omitempty"`
@@ -150,6 +157,40 @@ type PurchaseOrder struct {
 	Total      *Decimal    `json:"total,omitempty"`
 	Status     string      `json:"status,omitempty"`
 	Exceptions []Exception `json:"exceptions,omitempty"`
+	// DeliverTo is where the goods go, as matching resolved ShipTo: the
+	// customer's location from the master data, or the address as sent.
+	// Nil means the customer's default address (no ship-to, or the
+	// customer's own GLN). ShipTo stays as the customer sent it.
+	DeliverTo *Location `json:"deliver_to,omitempty"`
+}
+
+// Location is a delivery address as the ERP connectors send it.
+type Location struct {
+	// Code is the ERP's code of the customer's delivery location (a
+	// ship-to address code, Visma's customer location id), when the master
+	// data has one.
+	Code     string `json:"code,omitempty"`
+	GLN      string `json:"gln,omitempty"`
+	Name     string `json:"name,omitempty"`
+	Address  string `json:"address,omitempty"`
+	City     string `json:"city,omitempty"`
+	Postcode string `json:"postcode,omitempty"`
+	Country  string `json:"country,omitempty"` // ISO 3166-1 alpha-2
+	// From says how it was found: LocationFromMasterData or
+	// LocationAsSent.
+	From string `json:"from,omitempty"`
+}
+
+// Where a Location comes from.
+const (
+	LocationFromMasterData = "locations" // a location of the customer in the master data
+	LocationAsSent         = "order"     // the ship-to address in the order
+)
+
+// HasAddress reports whether the location carries a postal address (a
+// street and a city), as opposed to a bare code or GLN.
+func (l *Location) HasAddress() bool {
+	return l != nil && strings.TrimSpace(l.Address) != "" && strings.TrimSpace(l.City) != ""
 }
 
 // LineAction says what a line of a change message does to the original
@@ -225,6 +266,23 @@ func (l *Line) Ordered() (Decimal, string) {
 		return l.SalesQuantity, l.SalesUnit
 	}
 	return l.Quantity, l.Unit
+}
+
+// PricePerUnit returns the unit price as sent for one unit of the line's
+// unit: UnitPrice divided by PriceBasis (EDIFACT PRI 5284, e.g. a price per
+// 100 pieces; nil or not positive means 1). sent is false when the line
+// has no price; ok is false when the price per unit is out of range (a
+// basis below 1 multiplies).
+func (l *Line) PricePerUnit() (p Decimal, sent, ok bool) {
+	if l.UnitPrice == nil {
+		return Decimal{}, false, true
+	}
+	p = *l.UnitPrice
+	if b := l.PriceBasis; b != nil && b.Sign() > 0 && b.units != scaleFactor {
+		p, ok = p.Div(*b)
+		return p, true, ok
+	}
+	return p, true, true
 }
 
 // Exception is one reason an order cannot be approved automatically. Codes

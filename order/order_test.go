@@ -3,6 +3,8 @@ package order
 import (
 	"encoding/json"
 	"errors"
+	"math"
+	"math/big"
 	"strings"
 	"testing"
 )
@@ -33,13 +35,25 @@ func TestParseDecimal(t *testing.T) {
 
 func TestDecimalArithmetic(t *testing.T) {
 	m := MustDecimal
+	must := func(d Decimal, ok bool) string {
+		if !ok {
+			return "out of range"
+		}
+		return d.String()
+	}
 	cases := []struct{ got, want string }{
-		{m("1.1").Add(m("2.2")).String(), "3.3"},
-		{m("1").Sub(m("2.5")).String(), "-1.5"},
-		{m("12.5").Mul(m("3")).String(), "37.5"},
-		{m("0.000001").Mul(m("0.5")).String(), "0.000001"}, // half away from zero
-		{m("-0.000001").Mul(m("0.5")).String(), "-0.000001"},
-		{m("19.99").Mul(m("1000000")).String(), "19990000"},
+		{must(m("1.1").Add(m("2.2"))), "3.3"},
+		{must(m("1").Sub(m("2.5"))), "-1.5"},
+		{must(m("12.5").Mul(m("3"))), "37.5"},
+		{must(m("0.000001").Mul(m("0.5"))), "0.000001"}, // half away from zero
+		{must(m("-0.000001").Mul(m("0.5"))), "-0.000001"},
+		{must(m("19.99").Mul(m("1000000"))), "19990000"},
+		{must(m("10").Div(m("3"))), "3.333333"},
+		{must(m("2").Div(m("3"))), "0.666667"},
+		{must(m("-2").Div(m("3"))), "-0.666667"},
+		{must(m("1").Div(Decimal{})), "out of range"}, // division by zero
+		{must(m("-2.5").Neg()), "2.5"},
+		{must(m("-2.5").Abs()), "2.5"},
 		{m("1").Text(','), "1"},
 		{m("-2.25").Text(','), "-2,25"},
 	}
@@ -48,20 +62,168 @@ func TestDecimalArithmetic(t *testing.T) {
 			t.Errorf("case %d: %s, want %s", i, c.got, c.want)
 		}
 	}
-	q, ok := m("10").Div(m("3"))
-	if !ok || q.String() != "3.333333" {
-		t.Errorf("10/3 = %s", q)
-	}
-	q, _ = m("2").Div(m("3"))
-	if q.String() != "0.666667" {
-		t.Errorf("2/3 = %s", q)
-	}
-	if _, ok := m("1").Div(Decimal{}); ok {
-		t.Error("division by zero reported ok")
-	}
 	if m("1.5").Cmp(m("1.50")) != 0 || m("-1").Cmp(m("1")) != -1 || !m("4").IsInteger() || m("4.1").IsInteger() {
 		t.Error("comparison helpers wrong")
 	}
+}
+
+// TestDecimalOverflowIsReported walks the edges of the range: every
+// operation whose exact result does not fit says so instead of wrapping or
+// clamping.
+func TestDecimalOverflowIsReported(t *testing.T) {
+	m := MustDecimal
+	units := DecimalFromUnits
+	max, min := MaxDecimal, units(-math.MaxInt64)
+	tiny := units(1)
+	type op struct {
+		name string
+		got  func() (Decimal, bool)
+		want string // "" for out of range
+	}
+	ops := []op{
+		// Add and Sub at the edges, both signs.
+		{"max+0", func() (Decimal, bool) { return max.Add(Decimal{}) }, max.String()},
+		{"max+tiny", func() (Decimal, bool) { return max.Add(tiny) }, ""},
+		{"(max-tiny)+tiny", func() (Decimal, bool) { return units(math.MaxInt64 - 1).Add(tiny) }, max.String()},
+		{"min-tiny", func() (Decimal, bool) { return min.Sub(tiny) }, ""}, // would be the int64 minimum
+		{"min+min", func() (Decimal, bool) { return min.Add(min) }, ""},
+		{"max-min", func() (Decimal, bool) { return max.Sub(min) }, ""},
+		{"0-min", func() (Decimal, bool) { return Decimal{}.Sub(min) }, max.String()},
+		{"0-int64min", func() (Decimal, bool) { return Decimal{}.Sub(units(math.MinInt64)) }, ""},
+		{"max+min", func() (Decimal, bool) { return max.Add(min) }, "0"},
+		{"-1-max", func() (Decimal, bool) { return units(-1).Sub(max) }, ""},
+		// Neg and Abs of the int64 minimum.
+		{"-int64min", func() (Decimal, bool) { return units(math.MinInt64).Neg() }, ""},
+		{"|int64min|", func() (Decimal, bool) { return units(math.MinInt64).Abs() }, ""},
+		{"|min|", func() (Decimal, bool) { return min.Abs() }, max.String()},
+		// Mul: the reported case, just inside and just outside.
+		{"5e9*2000", func() (Decimal, bool) { return m("5000000000").Mul(m("2000.00")) }, ""},
+		{"-5e9*2000", func() (Decimal, bool) { return m("-5000000000").Mul(m("2000")) }, ""},
+		{"4611686018427*2", func() (Decimal, bool) { return m("4611686018427").Mul(m("2")) }, "9223372036854"},
+		{"max*1", func() (Decimal, bool) { return max.Mul(m("1")) }, max.String()},
+		{"max*-1", func() (Decimal, bool) { return max.Mul(m("-1")) }, min.String()},
+		{"max*1.000001", func() (Decimal, bool) { return max.Mul(m("1.000001")) }, ""},
+		{"int64min*1", func() (Decimal, bool) { return units(math.MinInt64).Mul(m("1")) }, ""},
+		{"max*0.5", func() (Decimal, bool) { return max.Mul(m("0.5")) }, "4611686018427.387904"},
+		{"max*max", func() (Decimal, bool) { return max.Mul(max) }, ""},
+		// A product whose 128-bit quotient fits 64 bits but not 63 (it
+		// used to turn negative).
+		{"1e7*1e6", func() (Decimal, bool) { return m("10000000").Mul(m("1000000")) }, ""},
+		{"max*0.999999 rounds", func() (Decimal, bool) { return max.Mul(m("0.999999")) }, "9223362813482.738952"},
+		// Div: by zero, by small numbers, at the edges.
+		{"1/0", func() (Decimal, bool) { return m("1").Div(Decimal{}) }, ""},
+		{"max/0.000001", func() (Decimal, bool) { return max.Div(tiny) }, ""},
+		{"max/1", func() (Decimal, bool) { return max.Div(m("1")) }, max.String()},
+		{"max/-1", func() (Decimal, bool) { return max.Div(m("-1")) }, min.String()},
+		{"int64min/1", func() (Decimal, bool) { return units(math.MinInt64).Div(m("1")) }, ""},
+		{"int64min/-1", func() (Decimal, bool) { return units(math.MinInt64).Div(m("-1")) }, ""},
+		{"9223372036854/0.999999", func() (Decimal, bool) { return m("9223372036854").Div(m("0.999999")) }, ""},
+		{"1/int64min", func() (Decimal, bool) { return m("1").Div(units(math.MinInt64)) }, "0"},
+		{"max/max", func() (Decimal, bool) { return max.Div(max) }, "1"},
+	}
+	for _, o := range ops {
+		d, ok := o.got()
+		switch {
+		case o.want == "" && ok:
+			t.Errorf("%s = %s, want out of range", o.name, d)
+		case o.want != "" && !ok:
+			t.Errorf("%s: out of range, want %s", o.name, o.want)
+		case ok && d.String() != o.want:
+			t.Errorf("%s = %s, want %s", o.name, d, o.want)
+		}
+	}
+	if MaxDecimal.String() != "9223372036854.775807" {
+		t.Errorf("MaxDecimal = %s", MaxDecimal)
+	}
+	for _, s := range []string{"9223372036854.775807", "-9223372036854.775807"} {
+		if d, err := ParseDecimal(s); err != nil || d.String() != s {
+			t.Errorf("ParseDecimal(%s) = %s, %v", s, d, err)
+		}
+	}
+	for _, s := range []string{"9223372036854.775808", "-9223372036854.775808"} {
+		if _, err := ParseDecimal(s); !errors.Is(err, ErrDecimal) {
+			t.Errorf("ParseDecimal(%s): %v, want too large", s, err)
+		}
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("NewDecimal(9223372036855) did not panic")
+			}
+		}()
+		NewDecimal(9223372036855)
+	}()
+	if NewDecimal(-9223372036854).String() != "-9223372036854" {
+		t.Error("NewDecimal at the edge")
+	}
+}
+
+// exact computes an operation in big.Rat, rounds half away from zero to
+// Scale places, and reports whether it fits the range of results.
+func exact(op byte, a, b Decimal) (int64, bool) {
+	x := new(big.Rat).SetFrac64(a.units, scaleFactor)
+	y := new(big.Rat).SetFrac64(b.units, scaleFactor)
+	z := new(big.Rat)
+	switch op {
+	case '+':
+		z.Add(x, y)
+	case '-':
+		z.Sub(x, y)
+	case '*':
+		z.Mul(x, y)
+	case '/':
+		if y.Sign() == 0 {
+			return 0, false
+		}
+		z.Quo(x, y)
+	}
+	z.Mul(z, new(big.Rat).SetInt64(scaleFactor))
+	// Round half away from zero: trunc(|z| + 1/2) with z's sign.
+	neg := z.Sign() < 0
+	z.Abs(z)
+	z.Add(z, big.NewRat(1, 2))
+	q := new(big.Int).Quo(z.Num(), z.Denom())
+	if neg {
+		q.Neg(q)
+	}
+	if !q.IsInt64() || q.Int64() == math.MinInt64 {
+		return 0, false
+	}
+	return q.Int64(), true
+}
+
+// FuzzDecimalArithmetic checks every checked operation against exact
+// rational arithmetic: the result is the exactly rounded value when that
+// fits, and out of range exactly when it does not.
+func FuzzDecimalArithmetic(f *testing.F) {
+	for _, c := range [][2]int64{
+		{5_000_000_000_000_000, 2_000_000_000}, {math.MaxInt64, 1}, {math.MaxInt64, -math.MaxInt64},
+		{math.MinInt64, 1_000_000}, {math.MinInt64, -1_000_000}, {1, 0}, {-1, 3}, {10_000_000_000_000, 1_000_000_000_000},
+		{math.MaxInt64, 999_999}, {math.MaxInt64 / 2, 2_000_000}, {-7, 2},
+	} {
+		f.Add(c[0], c[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b int64) {
+		x, y := DecimalFromUnits(a), DecimalFromUnits(b)
+		for _, op := range []struct {
+			sym byte
+			fn  func(Decimal, Decimal) (Decimal, bool)
+		}{{'+', Decimal.Add}, {'-', Decimal.Sub}, {'*', Decimal.Mul}, {'/', Decimal.Div}} {
+			got, ok := op.fn(x, y)
+			want, wantOK := exact(op.sym, x, y)
+			if ok != wantOK || ok && got.units != want {
+				t.Fatalf("%d %c %d (units) = %d, %v; want %d, %v", a, op.sym, b, got.units, ok, want, wantOK)
+			}
+		}
+		n, ok := x.Neg()
+		if ok != (a != math.MinInt64) || ok && n.units != -a {
+			t.Fatalf("-(%d) = %d, %v", a, n.units, ok)
+		}
+		abs, ok := x.Abs()
+		if ok != (a != math.MinInt64) || ok && (abs.units < 0 || abs.units != a && abs.units != -a) {
+			t.Fatalf("|%d| = %d, %v", a, abs.units, ok)
+		}
+	})
 }
 
 func TestDecimalJSON(t *testing.T) {

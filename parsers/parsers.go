@@ -46,6 +46,31 @@ type Result struct {
 	// Warnings are problems that lost nothing, e.g. a missing UNZ trailer
 	// after intact messages.
 	Warnings []string
+	// Interchanges are the envelopes of the EDI interchanges the document
+	// holds (none for other formats), for replies to its orders.
+	Interchanges []Interchange
+}
+
+// Interchange is what a reply to an EDI interchange needs of its envelope
+// and an order does not carry (see order.Envelope): the service characters,
+// syntax and both parties with their qualifiers. The pipeline stores it
+// when the document is parsed, so that acknowledging one order of an
+// interchange of thousands does not read the whole document again. See
+// ISO 9735-1 section 9, segments UNA and UNB.
+type Interchange struct {
+	Sender             string // UNB S002 0004
+	SenderQualifier    string // UNB S002 0007
+	Recipient          string // UNB S003 0010
+	RecipientQualifier string // UNB S003 0007
+	ControlRef         string // UNB 0020
+	SyntaxID           string // UNB S001 0001, e.g. UNOC
+	SyntaxVersion      string // UNB S001 0002
+	// ServiceChars are the six service characters in UNA order (component
+	// and element separators, decimal mark, release character, repetition
+	// separator, segment terminator; 0 for one not used).
+	ServiceChars [6]byte
+	HasUNA       bool // the interchange began with a UNA
+	Test         bool // UNB 0035 = 1
 }
 
 // Parser is one document format.
@@ -60,13 +85,22 @@ type Parser interface {
 	Parse(ctx context.Context, doc Document) (Result, error)
 }
 
-// Registry holds the parsers in priority order.
+// Registry holds the parsers in priority order and the limits every order
+// they read must keep.
 type Registry struct {
 	parsers []Parser
+	limits  Limits
 }
 
-// NewRegistry returns a registry trying parsers in the given order.
+// NewRegistry returns a registry trying parsers in the given order, with
+// the default Limits.
 func NewRegistry(ps ...Parser) *Registry { return &Registry{parsers: ps} }
+
+// WithLimits sets the limits orders must keep and returns r.
+func (r *Registry) WithLimits(l Limits) *Registry {
+	r.limits = l
+	return r
+}
 
 // Formats lists the registered format names.
 func (r *Registry) Formats() []string {
@@ -92,7 +126,9 @@ func (r *Registry) Detect(doc Document) (Parser, error) {
 	return nil, fmt.Errorf("%w: %s", ErrUnsupported, Describe(head))
 }
 
-// Parse detects the format and parses the document.
+// Parse detects the format and parses the document. Orders over the
+// registry's Limits become message errors (see Limits.Check), in one place
+// for every format.
 func (r *Registry) Parse(ctx context.Context, doc Document) (Result, error) {
 	p, err := r.Detect(doc)
 	if err != nil {
@@ -102,6 +138,7 @@ func (r *Registry) Parse(ctx context.Context, doc Document) (Result, error) {
 	if res.Format == "" {
 		res.Format = p.Name()
 	}
+	r.limits.apply(&res)
 	return res, err
 }
 
@@ -113,6 +150,8 @@ func Describe(head []byte) string {
 	}
 	ct := http.DetectContentType(head)
 	switch {
+	case utf16Text(head):
+		return "UTF-16 text (save it as UTF-8, or in the character set the partner agreed, and send it again)"
 	case len(head) >= 3 && string(head[:3]) == "ISA":
 		return "ANSI X12 interchange (only UN/EDIFACT is accepted)"
 	case ct == "application/pdf":
@@ -123,4 +162,21 @@ func Describe(head []byte) string {
 		return fmt.Sprintf("text that is not a known order format (%s)", ct)
 	}
 	return fmt.Sprintf("unrecognised content (%s)", ct)
+}
+
+// utf16Text reports text in UTF-16: a byte order mark (U+FEFF as FF FE or
+// FE FF), or ASCII letters with a zero byte between each.
+func utf16Text(head []byte) bool {
+	if len(head) >= 2 && (head[0] == 0xFF && head[1] == 0xFE || head[0] == 0xFE && head[1] == 0xFF) {
+		return true
+	}
+	if len(head) < 8 {
+		return false
+	}
+	for i := 0; i+1 < min(len(head), 64); i += 2 {
+		if (head[i] == 0) == (head[i+1] == 0) {
+			return false
+		}
+	}
+	return true
 }

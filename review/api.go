@@ -16,7 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ordergate/ordergate/auth"
-	"github.com/ordergate/ordergate/db"
+	"github.com/ordergate/ordergate/config"
 	"github.com/ordergate/ordergate/intake"
 	"github.com/ordergate/ordergate/masterdata"
 	"github.com/ordergate/ordergate/order"
@@ -25,6 +25,60 @@ import (
 // apiError is the one error shape of the JSON API.
 func apiError(c *gin.Context, status int, msg string) {
 	c.AbortWithStatusJSON(status, gin.H{"error": msg})
+}
+
+// fail answers the error of an action, mapped to one status here and
+// nowhere else: 400 for an invalid request (intake.ErrInvalid), 404
+// (intake.ErrNotFound), 409 when the action does not apply to the order as
+// it is (intake.ErrConflict), 413 over a size limit, 422 for master data
+// that cannot be taken (with every problem), 503 with Retry-After for a
+// database failure that passes by itself (a deadlock, a lost connection:
+// intake.Transient; nothing was changed), 500 for anything else, which is
+// logged and answered without its details.
+func (s *Server) fail(c *gin.Context, err error) {
+	msg := intake.Message(err)
+	if msg == "" {
+		msg = strings.TrimPrefix(err.Error(), "intake: ")
+	}
+	var ie *masterdata.ImportError
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.Is(err, intake.ErrInvalid):
+		apiError(c, http.StatusBadRequest, msg)
+	case errors.Is(err, intake.ErrNotFound):
+		apiError(c, http.StatusNotFound, msg)
+	case errors.Is(err, intake.ErrConflict):
+		apiError(c, http.StatusConflict, msg)
+	case errors.As(err, &mbe):
+		apiError(c, http.StatusRequestEntityTooLarge, sizeLimit("the request body", mbe.Limit, ""))
+	case errors.Is(err, intake.ErrTooLarge):
+		apiError(c, http.StatusRequestEntityTooLarge, msg)
+	case errors.As(err, &ie):
+		problems := make([]gin.H, len(ie.Problems))
+		for i, p := range ie.Problems {
+			problems[i] = gin.H{"record": p.Row, "field": p.Column, "message": p.Message}
+		}
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"error": ie.Error(), "problems": problems})
+	case errors.Is(err, masterdata.ErrLearn):
+		apiError(c, http.StatusUnprocessableEntity, err.Error())
+	case errors.Is(err, masterdata.ErrUnknownKind):
+		apiError(c, http.StatusNotFound, err.Error())
+	case intake.Transient(err):
+		s.Log.Warn("api request hit a passing database failure", "path", c.FullPath(), "err", err)
+		c.Header("Retry-After", "1")
+		apiError(c, http.StatusServiceUnavailable, "the database is busy or briefly unreachable; nothing was changed, send the request again")
+	default:
+		s.internal(c, err)
+	}
+}
+
+// sizeLimit names a limit for a 413 answer.
+func sizeLimit(what string, limit int64, key string) string {
+	msg := what + " is larger than the limit of " + config.ByteSize(limit).String()
+	if key != "" {
+		msg += " (" + key + ")"
+	}
+	return msg
 }
 
 // requireAPIKey authenticates API calls by "Authorization: Bearer KEY" or
@@ -72,17 +126,21 @@ func (s *Server) postDocument(c *gin.Context) {
 	var err error
 	if strings.HasPrefix(c.ContentType(), "multipart/") {
 		fh, ferr := c.FormFile("file")
+		if isTooLarge(ferr) {
+			apiError(c, http.StatusRequestEntityTooLarge, sizeLimit("the document", limit, "limits.max_document_bytes"))
+			return
+		}
 		if ferr != nil {
-			apiError(c, statusFor(ferr, http.StatusBadRequest), "send the document in a form field named file: "+ferr.Error())
+			apiError(c, http.StatusBadRequest, "send the document in a multipart form field named file")
 			return
 		}
 		if fh.Size > limit {
-			apiError(c, http.StatusRequestEntityTooLarge, "the document is larger than the limit of "+strconv.FormatInt(limit, 10)+" bytes")
+			apiError(c, http.StatusRequestEntityTooLarge, sizeLimit("the document", limit, "limits.max_document_bytes"))
 			return
 		}
 		f, oerr := fh.Open()
 		if oerr != nil {
-			apiError(c, http.StatusBadRequest, oerr.Error())
+			s.internal(c, oerr)
 			return
 		}
 		data, err = io.ReadAll(io.LimitReader(f, limit+1))
@@ -99,8 +157,12 @@ func (s *Server) postDocument(c *gin.Context) {
 			name = params["filename"]
 		}
 	}
+	if isTooLarge(err) || int64(len(data)) > limit {
+		apiError(c, http.StatusRequestEntityTooLarge, sizeLimit("the document", limit, "limits.max_document_bytes"))
+		return
+	}
 	if err != nil {
-		apiError(c, statusFor(err, http.StatusBadRequest), "cannot read the document: "+err.Error())
+		apiError(c, http.StatusBadRequest, "the document could not be read to its end (the upload broke off); send it again")
 		return
 	}
 	if len(data) == 0 {
@@ -117,13 +179,8 @@ func (s *Server) postDocument(c *gin.Context) {
 		CustomerNumber: customer,
 		Data:           data,
 	})
-	if errors.Is(err, intake.ErrTooLarge) {
-		apiError(c, http.StatusRequestEntityTooLarge, err.Error())
-		return
-	}
 	if err != nil {
-		s.Log.Error("api upload failed", "err", err)
-		apiError(c, http.StatusInternalServerError, "the document could not be stored; nothing was kept, send it again")
+		s.fail(c, err)
 		return
 	}
 	setAudit(c, "document_id", r.DocumentID)
@@ -134,12 +191,10 @@ func (s *Server) postDocument(c *gin.Context) {
 	c.JSON(http.StatusCreated, gin.H{"document_id": r.DocumentID})
 }
 
-func statusFor(err error, fallback int) int {
+// isTooLarge reports a body cut off by http.MaxBytesReader.
+func isTooLarge(err error) bool {
 	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return http.StatusRequestEntityTooLarge
-	}
-	return fallback
+	return errors.As(err, &mbe)
 }
 
 // documentJSON is the API form of a document (without its raw bytes).
@@ -165,17 +220,13 @@ func (s *Server) getDocument(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	d, err := intake.GetDocument(ctx, s.Pool, id)
-	if errors.Is(err, db.ErrNotFound) {
-		apiError(c, http.StatusNotFound, "no document "+c.Param("id"))
-		return
-	}
 	if err != nil {
-		s.internal(c, err)
+		s.fail(c, err)
 		return
 	}
 	orders, err := intake.OrdersOfDocument(ctx, s.Pool, id)
 	if err != nil {
-		s.internal(c, err)
+		s.fail(c, err)
 		return
 	}
 	out := documentJSON{ID: d.ID, Channel: d.Channel, State: d.State, Format: d.Format, Reason: d.Reason,
@@ -223,44 +274,115 @@ func (s *Server) getOrder(c *gin.Context) {
 // loadOrder reads an order, answering 404 (or 500) itself when it cannot.
 func (s *Server) loadOrder(c *gin.Context, id int64) (intake.Order, bool) {
 	o, err := intake.GetOrder(c.Request.Context(), s.Pool, id)
-	if errors.Is(err, db.ErrNotFound) {
-		apiError(c, http.StatusNotFound, "no order "+c.Param("id"))
-		return o, false
-	}
 	if err != nil {
-		s.internal(c, err)
+		s.fail(c, err)
 		return o, false
 	}
 	return o, true
 }
 
-// listOrders answers GET /orders?status=review&limit=50&before=ID, newest first.
+// orderSummaryJSON is an order in a list: GET /orders/{id} has the whole
+// order.
+type orderSummaryJSON struct {
+	ID             int64          `json:"id"`
+	DocumentID     int64          `json:"document_id"`
+	Status         string         `json:"status"`
+	CustomerNumber string         `json:"customer_number,omitempty"`
+	PONumber       string         `json:"po_number"`
+	Function       string         `json:"function"`
+	Format         string         `json:"format"`
+	Currency       string         `json:"currency,omitempty"`
+	NumberOfLines  int            `json:"number_of_lines"`
+	Total          *order.Decimal `json:"total,omitempty"`
+	ExceptionCodes []string       `json:"exception_codes"`
+	ReviewReason   string         `json:"review_reason,omitempty"`
+	ERPOrderNo     string         `json:"erp_order_no,omitempty"`
+	CreatedAt      time.Time      `json:"created_at"`
+	UpdatedAt      time.Time      `json:"updated_at"`
+}
+
+// listOrders answers GET /orders?status=review&limit=50&before=ID, newest
+// first, with summaries (an order of 20,000 lines is one small entry).
 func (s *Server) listOrders(c *gin.Context) {
 	status := c.Query("status")
 	if status != "" && !slices.Contains(intake.States, status) {
 		apiError(c, http.StatusBadRequest, "unknown status "+strconv.Quote(status)+"; one of "+strings.Join(intake.States, ", "))
 		return
 	}
+	limit, before, ok := pageParams(c, "an order id")
+	if !ok {
+		return
+	}
+	orders, err := intake.ListOrderSummaries(c.Request.Context(), s.Pool, intake.ListFilter{State: status, Limit: limit, BeforeID: before})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := make([]orderSummaryJSON, len(orders))
+	for i, o := range orders {
+		out[i] = orderSummaryJSON{ID: o.ID, DocumentID: o.DocumentID, Status: o.State, CustomerNumber: o.CustomerNumber,
+			PONumber: o.PONumber, Function: o.Function, Format: o.Format, Currency: o.Currency, NumberOfLines: o.Lines,
+			Total: o.Total, ExceptionCodes: o.ExceptionCodes, ReviewReason: o.ReviewReason, ERPOrderNo: o.ERPOrderNo,
+			CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+	}
+	c.JSON(http.StatusOK, gin.H{"orders": out})
+}
+
+// pageParams reads ?limit= (1..500, default 50) and ?before= (the id the
+// next page starts before), answering 400 itself when they are wrong.
+func pageParams(c *gin.Context, idName string) (limit int, before int64, ok bool) {
 	limit, err := strconv.Atoi(c.DefaultQuery("limit", "50"))
 	if err != nil || limit < 1 || limit > 500 {
 		apiError(c, http.StatusBadRequest, "limit must be a number from 1 to 500")
-		return
+		return 0, 0, false
 	}
-	before, err := strconv.ParseInt(c.DefaultQuery("before", "0"), 10, 64)
+	before, err = strconv.ParseInt(c.DefaultQuery("before", "0"), 10, 64)
 	if err != nil || before < 0 {
-		apiError(c, http.StatusBadRequest, "before must be an order id")
+		apiError(c, http.StatusBadRequest, "before must be "+idName)
+		return 0, 0, false
+	}
+	return limit, before, true
+}
+
+// documentSummaryJSON is a document in a list: GET /documents/{id} adds its
+// per-message problems and orders.
+type documentSummaryJSON struct {
+	ID          int64        `json:"id"`
+	Channel     string       `json:"channel"`
+	State       string       `json:"state"`
+	Format      string       `json:"format,omitempty"`
+	Reason      string       `json:"reason,omitempty"`
+	FileName    string       `json:"file_name,omitempty"`
+	Size        int64        `json:"size"`
+	Sender      order.Sender `json:"sender"`
+	ReceivedAt  time.Time    `json:"received_at"`
+	DuplicateOf int64        `json:"duplicate_of,omitempty"`
+}
+
+// listDocuments answers GET /documents?state=failed&limit=50&before=ID,
+// newest first: the documents that never became an order, without
+// knowing their ids.
+func (s *Server) listDocuments(c *gin.Context) {
+	state := c.Query("state")
+	if state != "" && !slices.Contains(intake.DocumentStates, state) {
+		apiError(c, http.StatusBadRequest, "unknown state "+strconv.Quote(state)+"; one of "+strings.Join(intake.DocumentStates, ", "))
 		return
 	}
-	orders, err := intake.ListOrders(c.Request.Context(), s.Pool, intake.ListFilter{State: status, Limit: limit, BeforeID: before})
+	limit, before, ok := pageParams(c, "a document id")
+	if !ok {
+		return
+	}
+	docs, err := intake.ListDocuments(c.Request.Context(), s.Pool, intake.DocumentFilter{State: state, Limit: limit, BeforeID: before})
 	if err != nil {
-		s.internal(c, err)
+		s.fail(c, err)
 		return
 	}
-	out := make([]orderJSON, len(orders))
-	for i := range orders {
-		out[i] = toOrderJSON(&orders[i])
+	out := make([]documentSummaryJSON, len(docs))
+	for i, d := range docs {
+		out[i] = documentSummaryJSON{ID: d.ID, Channel: d.Channel, State: d.State, Format: d.Format, Reason: d.Reason,
+			FileName: d.FileName, Size: d.Size, Sender: d.Sender, ReceivedAt: d.ReceivedAt, DuplicateOf: d.DuplicateOf}
 	}
-	c.JSON(http.StatusOK, gin.H{"orders": out})
+	c.JSON(http.StatusOK, gin.H{"documents": out})
 }
 
 // retryDelivery sends an order whose delivery failed to the ERP again.
@@ -277,19 +399,16 @@ func (s *Server) rematchOrder(c *gin.Context) {
 }
 
 // orderAction runs a desk action on the order the path names and answers
-// with the order's new status: 404 for an unknown order, 409 (with the
-// reason) when the action does not apply to the order as it is.
+// with the order's new status, or the action's error (see fail: 404 for an
+// unknown order, 409 with the reason when the action does not apply to the
+// order as it is).
 func (s *Server) orderAction(c *gin.Context, code int, status string, act func(ctx context.Context, id int64) error) {
 	id, ok := idParam(c)
 	if !ok {
 		return
 	}
 	if err := act(c.Request.Context(), id); err != nil {
-		if errors.Is(err, db.ErrNotFound) {
-			apiError(c, http.StatusNotFound, "no order "+c.Param("id"))
-			return
-		}
-		apiError(c, http.StatusConflict, err.Error())
+		s.fail(c, err)
 		return
 	}
 	c.JSON(code, gin.H{"order_id": id, "status": status})
@@ -343,16 +462,15 @@ func (s *Server) learnLine(c *gin.Context) {
 		SKU: body.SKU, Unit: body.Unit, By: c.GetString("api_client"), FromOrder: strconv.FormatInt(id, 10)}
 	setAudit(c, "crossref", gin.H{"customer": x.Customer, "customer_item": x.CustomerItem, "sku": body.SKU, "unit": body.Unit})
 	version, err := masterdata.Learn(c.Request.Context(), s.Pool, x)
-	if errors.Is(err, masterdata.ErrLearn) {
-		apiError(c, http.StatusUnprocessableEntity, err.Error())
-		return
-	}
 	if err != nil {
-		s.internal(c, err)
+		s.fail(c, err)
 		return
 	}
 	if err := s.Pipeline.Rematch(c.Request.Context(), id, version); err != nil {
-		apiError(c, http.StatusConflict, "learned, but the order cannot be matched again: "+err.Error())
+		if e, ok := errors.AsType[*intake.Error](err); ok {
+			err = &intake.Error{Kind: e.Kind, Message: "learned, but the order cannot be matched again: " + e.Message}
+		}
+		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusAccepted, gin.H{"order_id": id, "status": intake.StateReceived,
@@ -381,7 +499,11 @@ func (s *Server) rejectOrder(c *gin.Context) {
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10)
 	if err := c.ShouldBindJSON(&body); err != nil {
-		apiError(c, http.StatusBadRequest, `send {"reason": "..."}: `+err.Error())
+		if isTooLarge(err) {
+			apiError(c, http.StatusRequestEntityTooLarge, sizeLimit("the request body", 64<<10, ""))
+			return
+		}
+		apiError(c, http.StatusBadRequest, `send a JSON object {"reason": "why the order is rejected"}`)
 		return
 	}
 	setAudit(c, "reason", body.Reason)

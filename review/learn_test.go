@@ -124,14 +124,20 @@ func TestDeskTeachesACrossReference(t *testing.T) {
 	}
 }
 
-// waitAPIOrder polls the order list until an order has the status.
+// waitAPIOrder polls the order list until an order has the status, and
+// returns that order whole (GET /orders/{id}).
 func waitAPIOrder(t *testing.T, b *apiBundle, status string) map[string]any {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		if code, body := b.do(t, "GET", "/api/v1/orders?status="+status, "", nil, b.key); code == 200 {
 			if os := body["orders"].([]any); len(os) > 0 {
-				return os[0].(map[string]any)
+				id := int64(os[0].(map[string]any)["id"].(float64))
+				code, o := b.do(t, "GET", fmt.Sprintf("/api/v1/orders/%d", id), "", nil, b.key)
+				if code != 200 {
+					t.Fatalf("GET order %d = %d %v", id, code, o)
+				}
+				return o
 			}
 		}
 		if time.Now().After(deadline) {

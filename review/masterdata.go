@@ -1,8 +1,7 @@
 package review
 
 import (
-	"errors"
-	"io"
+	"bytes"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -10,37 +9,38 @@ import (
 	"github.com/ordergate/ordergate/masterdata"
 )
 
-// maxMasterDataBody caps one master-data push (about 200k rows of stock).
+// maxMasterDataBody caps one master-data push (about a million rows of
+// stock).
 const maxMasterDataBody = 64 << 20
 
 // putMasterData takes a JSON array of records for one kind of master data
 // (PUT /api/v1/masterdata/{kind}) from an ERP that pushes its data. The
 // fields are the import columns (see the README); the whole array is
 // applied or, when any record is bad, nothing, with every problem named by
-// record number.
+// record number (422). The body is held once as it came and read record by
+// record (masterdata.UpsertJSON), so a push of the largest allowed body
+// needs little more memory than its own size.
 func (s *Server) putMasterData(c *gin.Context) {
 	kind, ok := masterdata.ParseKind(c.Param("kind"))
 	if !ok {
 		apiError(c, http.StatusNotFound, "unknown kind of master data "+c.Param("kind"))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxMasterDataBody))
-	if err != nil {
-		apiError(c, statusFor(err, http.StatusBadRequest), "cannot read the body: "+err.Error())
-		return
+	var body bytes.Buffer
+	if n := c.Request.ContentLength; n > 0 && n <= maxMasterDataBody {
+		body.Grow(int(n) + bytes.MinRead) // one allocation; ReadFrom wants MinRead spare
 	}
-	res, err := masterdata.UpsertJSON(c.Request.Context(), s.Pool, kind, body, masterdata.ImportOptions{})
-	var ie *masterdata.ImportError
-	if errors.As(err, &ie) {
-		problems := make([]gin.H, len(ie.Problems))
-		for i, p := range ie.Problems {
-			problems[i] = gin.H{"record": p.Row, "field": p.Column, "message": p.Message}
+	if _, err := body.ReadFrom(http.MaxBytesReader(c.Writer, c.Request.Body, maxMasterDataBody)); err != nil {
+		if isTooLarge(err) {
+			apiError(c, http.StatusRequestEntityTooLarge, sizeLimit("the body", maxMasterDataBody, "")+"; push the records in parts")
+			return
 		}
-		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"error": ie.Error(), "problems": problems})
+		apiError(c, http.StatusBadRequest, "the body could not be read to its end (the request broke off); send it again")
 		return
 	}
+	res, err := masterdata.UpsertJSON(c.Request.Context(), s.Pool, kind, body.Bytes(), masterdata.ImportOptions{ReportLag: s.ReportLag})
 	if err != nil {
-		apiError(c, http.StatusBadRequest, err.Error())
+		s.fail(c, err)
 		return
 	}
 	setAudit(c, "records", res.Rows)

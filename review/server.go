@@ -27,6 +27,8 @@ type Server struct {
 	Pipeline *intake.Pipeline
 	// MaxDocumentBytes limits uploads (limits.max_document_bytes).
 	MaxDocumentBytes int64
+	// ReportLag is passed to master-data pushes (matching.erp_report_lag).
+	ReportLag time.Duration
 }
 
 // Handler returns the HTTP handler with every route.
@@ -34,6 +36,14 @@ func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.Use(gin.Recovery(), s.logRequests)
+	// Unknown routes and wrong methods answer in the API's one error shape.
+	r.HandleMethodNotAllowed = true
+	r.NoRoute(func(c *gin.Context) {
+		apiError(c, http.StatusNotFound, "no such route: "+c.Request.Method+" "+c.Request.URL.Path+" (see the README for the API)")
+	})
+	r.NoMethod(func(c *gin.Context) {
+		apiError(c, http.StatusMethodNotAllowed, c.Request.Method+" is not allowed on "+c.Request.URL.Path+" (allowed: "+c.Writer.Header().Get("Allow")+")")
+	})
 	s.routes(r)
 	return r
 }
@@ -47,6 +57,7 @@ func (s *Server) routes(r *gin.Engine) {
 
 	api := r.Group("/api/v1", s.requireAPIKey, s.audit)
 	api.POST("/documents", s.postDocument)
+	api.GET("/documents", s.listDocuments)
 	api.GET("/documents/:id", s.getDocument)
 	api.GET("/orders", s.listOrders)
 	api.GET("/orders/:id", s.getOrder)

@@ -48,6 +48,21 @@ func TestOperationalEndpoints(t *testing.T) {
 		t.Fatalf("/readyz = %d %s", code, body)
 	}
 
+	// An empty queue and no orders are series at 0, not missing ones
+	// (an alert on a missing series never fires).
+	_, body := get(t, srv, "/metrics")
+	for _, want := range []string{
+		`ordergate_jobs{kind="parse_document",state="available"} 0`,
+		`ordergate_jobs{kind="deliver_order",state="retryable"} 0`,
+		`ordergate_jobs{kind="acknowledge",state="running"} 0`,
+		`ordergate_orders{state="review"} 0`,
+		`ordergate_documents{channel="email",state="failed"} 0`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics on an empty database lacks %s", want)
+		}
+	}
+
 	pipe, err := intake.New(intake.Options{Pool: pool, Registry: parsers.NewRegistry()})
 	if err != nil {
 		t.Fatal(err)

@@ -17,7 +17,11 @@ func (e *env) migrate(args []string) int {
 		return 2
 	}
 	ctx := context.Background()
-	_, _, h, err := e.connect(ctx, *path)
+	cfg, err := e.loadConfig(*path)
+	if err != nil {
+		return e.fail("migrate", err)
+	}
+	h, err := e.openDB(ctx, cfg, e.logger(cfg), true)
 	if err != nil {
 		return e.fail("migrate", err)
 	}
@@ -47,12 +51,12 @@ func (e *env) reprocess(args []string) int {
 		return 2
 	}
 	ctx := context.Background()
-	_, log, h, err := e.connect(ctx, *path)
+	cfg, log, h, err := e.connect(ctx, *path)
 	if err != nil {
 		return e.fail("reprocess", err)
 	}
 	defer h.Close()
-	pipe, err := intake.New(intake.Options{Pool: h.Pool, Registry: registry(), Log: log})
+	pipe, err := intake.New(intake.Options{Pool: h.Pool, Registry: registry(cfg.Limits), Log: log})
 	if err != nil {
 		return e.fail("reprocess", err)
 	}

@@ -10,6 +10,8 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/ordergate/ordergate/config"
 	"github.com/ordergate/ordergate/db"
 	"github.com/ordergate/ordergate/erp"
@@ -18,7 +20,8 @@ import (
 	"github.com/ordergate/ordergate/parsers/edifact"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
+// version is set at build time with -ldflags "-X main.version=..."; empty,
+// the build info says which build this is (versionString).
 var version = ""
 
 const usage = `ordergate: order intake gateway
@@ -108,26 +111,34 @@ func (e *env) logger(cfg config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(e.stderr, opts))
 }
 
-// connect loads the configuration and opens the migrated database: the
-// start of every command that works on the database (serve, which adjusts
-// the configuration in between, does the steps itself).
+// connect loads the configuration and opens the database, whose schema
+// must be current: the start of every command that works on the database
+// but does not migrate it (import, ingest, reprocess, apikey). serve, demo
+// and migrate call openDB with migrate set.
 func (e *env) connect(ctx context.Context, path string) (config.Config, *slog.Logger, *db.Handle, error) {
 	cfg, err := e.loadConfig(path)
 	if err != nil {
 		return config.Config{}, nil, nil, err
 	}
 	log := e.logger(cfg)
-	h, err := e.openDB(ctx, cfg, log)
+	h, err := e.openDB(ctx, cfg, log, false)
 	return cfg, log, h, err
 }
 
-// openDB opens and migrates the database.
-func (e *env) openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*db.Handle, error) {
+// openDB opens the database. With migrate it applies pending migrations
+// (serve, demo, migrate); without, it refuses a database that lacks them
+// (db.CheckSchema), so that no other command creates or changes the schema
+// behind the operator's back.
+func (e *env) openDB(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool) (*db.Handle, error) {
 	h, err := db.Open(ctx, cfg.DatabaseURL, cfg.DataDir, 2*cfg.Workers.Pipeline+10, log)
 	if err != nil {
 		return nil, err
 	}
-	if err := db.Migrate(ctx, h.Pool, log); err != nil {
+	check := db.CheckSchema
+	if migrate {
+		check = func(ctx context.Context, pool *pgxpool.Pool) error { return db.Migrate(ctx, pool, log) }
+	}
+	if err := check(ctx, h.Pool); err != nil {
 		h.Close()
 		return nil, err
 	}
@@ -140,7 +151,7 @@ func connector(cfg config.Config, log *slog.Logger) (erp.Connector, error) {
 	if cfg.ERP.Kind == "" {
 		return nil, nil
 	}
-	return erp.New(cfg.ERP, nil, log)
+	return erp.New(cfg.ERP, cfg.ERP.HTTPClient(), log)
 }
 
 // acks configures the acknowledgements to EDI partners.
@@ -149,28 +160,63 @@ func acks(cfg config.Config) *intake.AckOptions {
 		return nil
 	}
 	return &intake.AckOptions{Dir: cfg.EDI.OutboundDir, Contrl: cfg.EDI.Contrl,
-		Us: edifact.PartyID{ID: cfg.EDI.InterchangeID, Qualifier: cfg.EDI.Qualifier}}
+		Us: edifact.PartyID{ID: cfg.EDI.InterchangeID, Qualifier: cfg.EDI.Qualifier}, Location: cfg.Matching.Location()}
 }
 
-// registry lists the formats this build reads, in sniffing order.
-func registry() *parsers.Registry {
-	return parsers.NewRegistry(edifact.New())
+// registry lists the formats this build reads, in sniffing order, with
+// the configured bounds on quantities and prices.
+func registry(l config.Limits) *parsers.Registry {
+	return parsers.NewRegistry(edifact.New()).WithLimits(l.Parsers())
 }
 
 func (e *env) version(args []string) int {
-	v := version
+	bi, _ := debug.ReadBuildInfo()
+	fmt.Fprintf(e.stdout, "ordergate %s\n", versionString(version, bi))
+	return 0
+}
+
+// versionString says which build this is: the version set at build time
+// (-ldflags "-X main.version=..."), else the module version the Go tool
+// recorded (v1.2.3 for `go install ...@v1.2.3`, "(devel)" for a build from a
+// clone), with the VCS revision and commit time it stamped and whether the
+// work tree had changes.
+func versionString(set string, bi *debug.BuildInfo) string {
+	if set != "" {
+		return set
+	}
+	if bi == nil {
+		return "(unknown build)"
+	}
+	v := bi.Main.Version
 	if v == "" {
-		v = "dev"
-		if bi, ok := debug.ReadBuildInfo(); ok {
-			for _, s := range bi.Settings {
-				if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-					v = "dev-" + s.Value[:12]
-				}
-			}
+		v = "(devel)"
+	}
+	var rev, at string
+	modified := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
 		}
 	}
-	fmt.Fprintf(e.stdout, "ordergate %s\n", v)
-	return 0
+	if rev == "" {
+		if v == "(devel)" {
+			v += " (no revision recorded: built by go run or with -buildvcs=false)"
+		}
+		return v
+	}
+	v += " (commit " + rev[:min(12, len(rev))]
+	if at != "" {
+		v += " of " + at
+	}
+	if modified {
+		v += ", with uncommitted changes"
+	}
+	return v + ")"
 }
 
 func (e *env) printConfig(args []string) int {

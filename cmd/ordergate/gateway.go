@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -15,6 +16,11 @@ import (
 	"github.com/ordergate/ordergate/masterdata"
 	"github.com/ordergate/ordergate/matching"
 )
+
+// recoverMargin is added to the ERP request timeout before a delivery cut
+// off by a crash is taken up again: the ERP may take a moment to finish a
+// request whose client went away.
+const recoverMargin = 5 * time.Second
 
 // gateway is what serve, demo and ingest run: the live master-data catalog
 // and the pipeline over it.
@@ -47,17 +53,21 @@ func newGateway(cfg config.Config, h *db.Handle, log *slog.Logger, workers int, 
 		log)
 	opts := intake.Options{
 		Pool:             h.Pool,
-		Registry:         registry(),
+		Registry:         registry(cfg.Limits),
 		Log:              log,
 		MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes),
 		MaxLines:         cfg.Limits.MaxLines,
 		Workers:          workers,
+		DeliveryWorkers:  cfg.Workers.Delivery,
 		JobTimeout:       cfg.Workers.JobTimeout,
 		RescueAfter:      cfg.Workers.RescueAfter,
-		Delivery:         intake.DeliveryOptions{Backoff: cfg.Workers.RetryBackoff},
-		ERP:              conn,
-		Acks:             acks(cfg),
-		Mailer:           mail,
+		// A delivery cut off by a crash is taken up once its request can
+		// no longer be under way at our end (see README, erp.timeout).
+		Delivery: intake.DeliveryOptions{Backoff: cfg.Workers.RetryBackoff,
+			RecoverAfter: cfg.ERP.RequestTimeout() + recoverMargin},
+		ERP:    conn,
+		Acks:   acks(cfg),
+		Mailer: mail,
 		Matcher: &intake.CatalogMatcher{
 			Snapshot: live.Snapshot,
 			Version:  live.Version,

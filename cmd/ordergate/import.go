@@ -3,10 +3,38 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
+	"time"
 
+	"github.com/ordergate/ordergate/intake"
 	"github.com/ordergate/ordergate/masterdata"
 )
+
+// importAttempts is how often an import that met a passing database
+// failure is tried in all.
+const importAttempts = 5
+
+// importRetrying runs an import again while it fails for a reason that
+// passes by itself (a deadlock with another import, a lost connection:
+// intake.Transient). Such a failure rolled everything back, so trying
+// again is safe; it waits 1s, 2s, 4s, 8s in between and says so.
+func importRetrying(ctx context.Context, stderr io.Writer, imp func() (masterdata.ImportResult, error)) (masterdata.ImportResult, error) {
+	wait := time.Second
+	for attempt := 1; ; attempt++ {
+		res, err := imp()
+		if err == nil || !intake.Transient(err) || attempt == importAttempts {
+			return res, err
+		}
+		fmt.Fprintf(stderr, "ordergate import: the database could not finish the import (%v); nothing was changed, trying again in %s\n", err, wait)
+		select {
+		case <-ctx.Done():
+			return res, err
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
+}
 
 // importData loads one master-data file: ordergate import KIND FILE. The
 // file is CSV or XLSX (detected, or --format), with a header row; the whole
@@ -44,18 +72,20 @@ func (e *env) importData(args []string) int {
 		return 2
 	}
 	ctx := context.Background()
-	_, _, h, err := e.connect(ctx, *path)
+	cfg, _, h, err := e.connect(ctx, *path)
 	if err != nil {
 		return e.fail("import", err)
 	}
 	defer h.Close()
 	// Master-data files are far larger than order sheets: they keep the
 	// package's own limits (masterdata.DefaultMaxRows, DefaultUnzipLimit).
-	opts := masterdata.ImportOptions{Format: f}
+	opts := masterdata.ImportOptions{Format: f, ReportLag: cfg.Matching.ERPReportLag}
 	if !*quiet {
 		opts.Progress = e.stderr
 	}
-	res, err := masterdata.ImportFile(ctx, h.Pool, kind, fs.Arg(1), opts)
+	res, err := importRetrying(ctx, e.stderr, func() (masterdata.ImportResult, error) {
+		return masterdata.ImportFile(ctx, h.Pool, kind, fs.Arg(1), opts)
+	})
 	if err != nil {
 		return e.fail("import", err)
 	}

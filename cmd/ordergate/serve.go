@@ -50,7 +50,7 @@ func (e *env) serve(args []string, withDemo bool) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	h, err := e.openDB(ctx, cfg, log)
+	h, err := e.openDB(ctx, cfg, log, true)
 	if err != nil {
 		return e.fail(name, err)
 	}
@@ -83,6 +83,7 @@ func (e *env) serve(args []string, withDemo bool) int {
 		ln.Close()
 		return e.fail(name, err)
 	}
+	pipe.LogFailedDocuments(ctx)
 	var sources sync.WaitGroup
 	for _, d := range cfg.Sources.FileDrop {
 		src := filedrop.New(filedrop.Config{
@@ -98,7 +99,7 @@ func (e *env) serve(args []string, withDemo bool) int {
 
 	srv := &http.Server{
 		Handler: (&review.Server{Pool: h.Pool, Log: log, Gatherer: reg, Pipeline: pipe,
-			MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes)}).Handler(),
+			MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes), ReportLag: cfg.Matching.ERPReportLag}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	httpDone := make(chan error, 1)

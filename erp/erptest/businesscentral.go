@@ -17,7 +17,15 @@ import (
 // BusinessCentral is a fake Microsoft Dynamics 365 Business Central: the
 // Entra token endpoint (/{tenant}/oauth2/v2.0/token) and the API v2.0
 // salesOrders endpoint of one company, with deep insert of
-// salesOrderLines and $filter look-ups.
+// salesOrderLines (lineType Item or Comment) and $filter look-ups.
+//
+// A new order takes the ship-to address of its customer's default
+// (CustomerAddresses), as Business Central copies it from the customer;
+// the ship-to fields the request sends replace it field by field, so a
+// stored order shows what would be printed on the delivery note. Properties
+// the salesOrder and salesOrderLine resources of API v2.0 do not have (a
+// shipToCode, say) are refused, and values longer than the Sales Header
+// and Sales Line fields are refused with Business Central's message.
 type BusinessCentral struct {
 	Failures
 
@@ -27,6 +35,10 @@ type BusinessCentral struct {
 	CompanyID    string
 	ClientID     string
 	ClientSecret string
+
+	// CustomerAddresses are the customers' default ship-to addresses, by
+	// customer number; set them before the first request.
+	CustomerAddresses map[string]BCShipTo
 
 	// UnitsOfMeasure is what GET .../unitsOfMeasure lists; set it before the
 	// first request. NewBusinessCentral fills in units like a new
@@ -53,21 +65,92 @@ func (f *BusinessCentral) UnitReads() int {
 
 // BCSalesOrder is a sales order stored by the fake.
 type BCSalesOrder struct {
-	ID                     string        `json:"id"`
-	Number                 string        `json:"number"`
-	CustomerNumber         string        `json:"customerNumber"`
-	ExternalDocumentNumber string        `json:"externalDocumentNumber"`
-	RequestedDeliveryDate  string        `json:"requestedDeliveryDate,omitempty"`
-	SalesOrderLines        []BCOrderLine `json:"salesOrderLines,omitempty"`
+	ID                     string `json:"id"`
+	Number                 string `json:"number"`
+	CustomerNumber         string `json:"customerNumber"`
+	ExternalDocumentNumber string `json:"externalDocumentNumber"`
+	RequestedDeliveryDate  string `json:"requestedDeliveryDate,omitempty"`
+	BCShipTo
+	SalesOrderLines []BCOrderLine `json:"salesOrderLines,omitempty"`
+}
+
+// BCShipTo is the ship-to address of a sales order (Sales Header fields
+// Ship-to Name, Contact, Address, Address 2, City, County, Post Code,
+// Country/Region Code).
+type BCShipTo struct {
+	ShipToName         string `json:"shipToName"`
+	ShipToContact      string `json:"shipToContact"`
+	ShipToAddressLine1 string `json:"shipToAddressLine1"`
+	ShipToAddressLine2 string `json:"shipToAddressLine2"`
+	ShipToCity         string `json:"shipToCity"`
+	ShipToState        string `json:"shipToState"`
+	ShipToPostCode     string `json:"shipToPostCode"`
+	ShipToCountry      string `json:"shipToCountry"`
 }
 
 // BCOrderLine is a salesOrderLine stored by the fake.
 type BCOrderLine struct {
 	LineType          string         `json:"lineType"`
-	LineObjectNumber  string         `json:"lineObjectNumber"`
+	LineObjectNumber  string         `json:"lineObjectNumber,omitempty"`
+	Description       string         `json:"description,omitempty"`
 	Quantity          order.Decimal  `json:"quantity"`
 	UnitOfMeasureCode string         `json:"unitOfMeasureCode,omitempty"`
 	UnitPrice         *order.Decimal `json:"unitPrice,omitempty"`
+	ShipmentDate      string         `json:"shipmentDate,omitempty"`
+}
+
+// bcCreate is the body of a create request: the writable properties of
+// salesOrder the connector may send (ship-to fields as pointers: absent
+// keeps the customer's default).
+type bcCreate struct {
+	ID                     string        `json:"id"`
+	Number                 string        `json:"number"`
+	CustomerNumber         string        `json:"customerNumber"`
+	ExternalDocumentNumber string        `json:"externalDocumentNumber"`
+	RequestedDeliveryDate  string        `json:"requestedDeliveryDate"`
+	ShipToName             *string       `json:"shipToName"`
+	ShipToContact          *string       `json:"shipToContact"`
+	ShipToAddressLine1     *string       `json:"shipToAddressLine1"`
+	ShipToAddressLine2     *string       `json:"shipToAddressLine2"`
+	ShipToCity             *string       `json:"shipToCity"`
+	ShipToState            *string       `json:"shipToState"`
+	ShipToPostCode         *string       `json:"shipToPostCode"`
+	ShipToCountry          *string       `json:"shipToCountry"`
+	SalesOrderLines        []BCOrderLine `json:"salesOrderLines"`
+}
+
+// bcLengths are the lengths of the Sales Header ship-to fields.
+var bcLengths = []struct {
+	field string
+	n     int
+	v     func(*bcCreate) *string
+}{
+	{"shipToName", 100, func(c *bcCreate) *string { return c.ShipToName }},
+	{"shipToContact", 100, func(c *bcCreate) *string { return c.ShipToContact }},
+	{"shipToAddressLine1", 100, func(c *bcCreate) *string { return c.ShipToAddressLine1 }},
+	{"shipToAddressLine2", 50, func(c *bcCreate) *string { return c.ShipToAddressLine2 }},
+	{"shipToCity", 30, func(c *bcCreate) *string { return c.ShipToCity }},
+	{"shipToState", 30, func(c *bcCreate) *string { return c.ShipToState }},
+	{"shipToPostCode", 20, func(c *bcCreate) *string { return c.ShipToPostCode }},
+	{"shipToCountry", 10, func(c *bcCreate) *string { return c.ShipToCountry }},
+}
+
+// order is the sales order a create request makes: the customer's default
+// ship-to, overwritten by the fields sent.
+func (c *bcCreate) order(def BCShipTo) BCSalesOrder {
+	so := BCSalesOrder{CustomerNumber: c.CustomerNumber, ExternalDocumentNumber: c.ExternalDocumentNumber,
+		RequestedDeliveryDate: c.RequestedDeliveryDate, BCShipTo: def, SalesOrderLines: c.SalesOrderLines}
+	for _, f := range []struct {
+		dst *string
+		src *string
+	}{{&so.ShipToName, c.ShipToName}, {&so.ShipToContact, c.ShipToContact}, {&so.ShipToAddressLine1, c.ShipToAddressLine1},
+		{&so.ShipToAddressLine2, c.ShipToAddressLine2}, {&so.ShipToCity, c.ShipToCity}, {&so.ShipToState, c.ShipToState},
+		{&so.ShipToPostCode, c.ShipToPostCode}, {&so.ShipToCountry, c.ShipToCountry}} {
+		if f.src != nil {
+			*f.dst = *f.src
+		}
+	}
+	return so
 }
 
 // NewBusinessCentral starts a fake that knows the given customers and items
@@ -144,17 +227,27 @@ func (f *BusinessCentral) create(w http.ResponseWriter, r *http.Request) {
 	if failBefore(w, x, bcErr) {
 		return
 	}
-	var so BCSalesOrder
+	var in bcCreate
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&so); err != nil {
+	if err := dec.Decode(&in); err != nil {
 		writeJSON(w, http.StatusBadRequest, bcErr("BadRequest", "Invalid Request Body: "+err.Error()))
 		return
 	}
-	if so.ID != "" || so.Number != "" {
+	if in.ID != "" || in.Number != "" {
 		writeJSON(w, http.StatusBadRequest, bcErr("BadRequest", "The property 'id' is read-only."))
 		return
 	}
+	for _, l := range bcLengths {
+		if v := l.v(&in); v != nil && utf8.RuneCountInString(*v) > l.n {
+			writeJSON(w, http.StatusBadRequest, bcErr("BadRequest_InvalidValue", fmt.Sprintf(
+				"The length of the string is %d, but it must be less than or equal to %d characters. Value: %s", utf8.RuneCountInString(*v), l.n, *v)))
+			return
+		}
+	}
+	f.ledger.mu.Lock()
+	so := in.order(f.CustomerAddresses[in.CustomerNumber])
+	f.ledger.mu.Unlock()
 	if code, msg := f.validate(&so); msg != "" {
 		writeJSON(w, http.StatusBadRequest, bcErr(code, msg))
 		return
@@ -187,8 +280,23 @@ func (f *BusinessCentral) validate(so *BCSalesOrder) (code, msg string) {
 		}
 	}
 	for _, l := range so.SalesOrderLines {
-		if l.LineType != "Item" {
-			return "BadRequest", fmt.Sprintf("The value '%s' of lineType is not supported (only Item in this fake).", l.LineType)
+		if d := l.ShipmentDate; d != "" {
+			if _, err := order.ParseDate(d); err != nil {
+				return "BadRequest", fmt.Sprintf("Cannot convert the literal '%s' to the expected type 'Edm.Date'.", d)
+			}
+		}
+		if n := utf8.RuneCountInString(l.Description); n > 100 {
+			return "BadRequest_InvalidValue", fmt.Sprintf("The length of the string is %d, but it must be less than or equal to 100 characters. Value: %s", n, l.Description)
+		}
+		switch l.LineType {
+		case "Comment":
+			if l.LineObjectNumber != "" || !l.Quantity.IsZero() || l.UnitPrice != nil || l.UnitOfMeasureCode != "" || l.ShipmentDate != "" {
+				return "Application_FieldValidationException", "A comment line has only a description (no item, quantity, unit, price or date)."
+			}
+			continue
+		case "Item":
+		default:
+			return "BadRequest", fmt.Sprintf("The value '%s' of lineType is not supported (only Item and Comment in this fake).", l.LineType)
 		}
 		if f.items != nil && !f.items[l.LineObjectNumber] {
 			return "Internal_RecordNotFound", fmt.Sprintf("The Item does not exist. Identification fields and values: No.='%s'", l.LineObjectNumber)

@@ -47,7 +47,13 @@ const (
 	// ResetAfterCommit creates the order, then closes the connection without
 	// answering.
 	ResetAfterCommit
+	// SlowAnswer creates the order and answers normally after SlowFor, as
+	// an ERP under load does.
+	SlowAnswer
 )
+
+// SlowFor is how long a SlowAnswer takes.
+const SlowFor = 3 * time.Second
 
 // RetryAfterSeconds is the Retry-After the fakes send with 429 and 503.
 const RetryAfterSeconds = 7
@@ -115,6 +121,13 @@ func failAfter(w http.ResponseWriter, r *http.Request, x Failure) bool {
 		case <-time.After(maxHang):
 		}
 		return true
+	case SlowAnswer:
+		select {
+		case <-r.Context().Done():
+			return true
+		case <-time.After(SlowFor):
+		}
+		return false
 	case ResetAfterCommit:
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {

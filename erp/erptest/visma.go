@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ordergate/ordergate/erp"
 	"github.com/ordergate/ordergate/order"
@@ -19,6 +21,13 @@ import (
 // endpoint /API/controller/api/v1/salesorder (POST creates and answers 201
 // with a Location header, GET lists with customerRefNo and customer
 // filters).
+//
+// The create body is read as the API's SalesOrderUpdateDto and
+// SalesOrderLineUpdateDto (the order's date is requestOn, a line's
+// requestedOn and shipOn): a property they do not have is refused. A
+// delivery address or contact counts only with overrideAddress or
+// overrideContact set, as in Visma; without it the order keeps the
+// customer location's.
 type Visma struct {
 	Failures
 
@@ -36,6 +45,9 @@ type Visma struct {
 	// LooseRefFilter makes the customerRefNo filter of a list match by
 	// prefix (PO-1 also lists PO-10), as a filter that is not exact would.
 	LooseRefFilter bool
+	// Locations are the customer location ids Visma knows, by customer
+	// number; nil accepts any. Set it before the first request.
+	Locations map[string][]string
 
 	srv *httptest.Server
 	ledger[VismaSalesOrder]
@@ -47,8 +59,19 @@ type VismaSalesOrder struct {
 	OrderNo       string
 	Customer      string
 	CustomerRefNo string
-	RequestedOn   string
-	Lines         []VismaLine
+	RequestOn     string // the order's requested date as sent
+	Location      string // the customer location id, "" for the default
+	// ShippingAddress and ShippingName are the overriding delivery address
+	// and contact name; zero when not overridden.
+	ShippingAddress VismaAddress
+	ShippingName    string
+	Note            string
+	Lines           []VismaLine
+}
+
+// VismaAddress is a delivery address of a sales order.
+type VismaAddress struct {
+	AddressLine1, AddressLine2, AddressLine3, PostalCode, City, CountryID, County string
 }
 
 // VismaLine is a stored order line.
@@ -57,6 +80,51 @@ type VismaLine struct {
 	Quantity        order.Decimal
 	UOM             string // "" when the line named none (the item's default sales unit)
 	UnitPrice       *order.Decimal
+	RequestedOn     string
+	ShipOn          string
+	Note            string
+}
+
+// vAddress is SalesOrderAddressUpdateDto.
+type vAddress struct {
+	OverrideAddress *vValue[bool]   `json:"overrideAddress"`
+	AddressLine1    *vValue[string] `json:"addressLine1"`
+	AddressLine2    *vValue[string] `json:"addressLine2"`
+	AddressLine3    *vValue[string] `json:"addressLine3"`
+	PostalCode      *vValue[string] `json:"postalCode"`
+	City            *vValue[string] `json:"city"`
+	CountryID       *vValue[string] `json:"countryId"`
+	County          *vValue[string] `json:"county"`
+}
+
+// vContact is SalesOrderContactUpdateDto.
+type vContact struct {
+	OverrideContact *vValue[bool]   `json:"overrideContact"`
+	Name            *vValue[string] `json:"name"`
+	Attention       *vValue[string] `json:"attention"`
+	Email           *vValue[string] `json:"email"`
+	Web             *vValue[string] `json:"web"`
+	Phone1          *vValue[string] `json:"phone1"`
+	Phone2          *vValue[string] `json:"phone2"`
+	Fax             *vValue[string] `json:"fax"`
+}
+
+// str is the value of an optional DtoValue of a string, or "".
+func str(v *vValue[string]) string {
+	if v == nil {
+		return ""
+	}
+	return v.Value
+}
+
+// vismaDate reports whether s reads as the API's DateTime (a date, or a
+// date and time).
+func vismaDate(s string) bool {
+	if _, err := order.ParseDate(s); err == nil {
+		return true
+	}
+	_, err := time.Parse(time.RFC3339, s)
+	return err == nil
 }
 
 // NewVisma starts a fake that knows the given customers and items (nil
@@ -125,16 +193,23 @@ func (f *Visma) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in struct {
-		OrderType     vValue[string]  `json:"orderType"`
-		Customer      vValue[string]  `json:"customer"`
-		CustomerRefNo vValue[string]  `json:"customerRefNo"`
-		RequestedOn   *vValue[string] `json:"requestedOn"`
-		Lines         []struct {
+		OrderType       vValue[string]    `json:"orderType"`
+		Customer        vValue[string]    `json:"customer"`
+		CustomerRefNo   vValue[string]    `json:"customerRefNo"`
+		RequestOn       *vValue[string]   `json:"requestOn"`
+		Location        *vValue[string]   `json:"location"`
+		ShippingAddress *vValue[vAddress] `json:"soShippingAddress"`
+		ShippingContact *vValue[vContact] `json:"soShippingContact"`
+		Note            *vValue[string]   `json:"note"`
+		Lines           []struct {
 			Operation       string                 `json:"operation"`
 			InventoryNumber vValue[string]         `json:"inventoryNumber"`
 			Quantity        vValue[order.Decimal]  `json:"quantity"`
 			UOM             *vValue[string]        `json:"uom"`
 			UnitPrice       *vValue[order.Decimal] `json:"unitPrice"`
+			RequestedOn     *vValue[string]        `json:"requestedOn"`
+			ShipOn          *vValue[string]        `json:"shipOn"`
+			Note            *vValue[string]        `json:"note"`
 		} `json:"lines"`
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
@@ -143,9 +218,15 @@ func (f *Visma) create(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"message": "The request is invalid: " + err.Error()})
 		return
 	}
-	so := VismaSalesOrder{OrderType: in.OrderType.Value, Customer: in.Customer.Value, CustomerRefNo: in.CustomerRefNo.Value}
-	if in.RequestedOn != nil {
-		so.RequestedOn = in.RequestedOn.Value
+	so := VismaSalesOrder{OrderType: in.OrderType.Value, Customer: in.Customer.Value, CustomerRefNo: in.CustomerRefNo.Value,
+		RequestOn: str(in.RequestOn), Location: str(in.Location), Note: str(in.Note)}
+	if a := in.ShippingAddress; a != nil && a.Value.OverrideAddress != nil && a.Value.OverrideAddress.Value {
+		v := a.Value
+		so.ShippingAddress = VismaAddress{str(v.AddressLine1), str(v.AddressLine2), str(v.AddressLine3), str(v.PostalCode),
+			str(v.City), str(v.CountryID), str(v.County)}
+	}
+	if c := in.ShippingContact; c != nil && c.Value.OverrideContact != nil && c.Value.OverrideContact.Value {
+		so.ShippingName = str(c.Value.Name)
 	}
 	f.ledger.mu.Lock()
 	var msg string
@@ -156,6 +237,10 @@ func (f *Visma) create(w http.ResponseWriter, r *http.Request) {
 		msg = fmt.Sprintf("Error creating sales order. Customer '%s' cannot be found in the system.", so.Customer)
 	case len(in.Lines) == 0:
 		msg = "Error creating sales order. The document has no lines."
+	case so.RequestOn != "" && !vismaDate(so.RequestOn):
+		msg = fmt.Sprintf("Error creating sales order. '%s' is not a valid date.", so.RequestOn)
+	case so.Location != "" && f.Locations != nil && !slices.Contains(f.Locations[so.Customer], so.Location):
+		msg = fmt.Sprintf("Error creating sales order. Location '%s' cannot be found for customer '%s'.", so.Location, so.Customer)
 	}
 	for _, l := range in.Lines {
 		switch {
@@ -167,7 +252,13 @@ func (f *Visma) create(w http.ResponseWriter, r *http.Request) {
 		case l.Quantity.Value.Sign() <= 0:
 			msg = "Error creating sales order. Quantity must be greater than 0."
 		}
-		vl := VismaLine{InventoryNumber: l.InventoryNumber.Value, Quantity: l.Quantity.Value}
+		vl := VismaLine{InventoryNumber: l.InventoryNumber.Value, Quantity: l.Quantity.Value,
+			RequestedOn: str(l.RequestedOn), ShipOn: str(l.ShipOn), Note: str(l.Note)}
+		for _, d := range []string{vl.RequestedOn, vl.ShipOn} {
+			if msg == "" && d != "" && !vismaDate(d) {
+				msg = fmt.Sprintf("Error creating sales order. '%s' is not a valid date.", d)
+			}
+		}
 		if l.UOM != nil {
 			vl.UOM = l.UOM.Value
 		}

@@ -11,13 +11,21 @@
 //     atomic, so exactly one claimer wins;
 //  3. committed: its bytes stored as a document, with the parse job, in one
 //     transaction whose source reference is the claim name;
-//  4. archived: renamed into archive/YYYY-MM-DD/.
+//  4. archived: renamed into archive/YYYY-MM-DD/; or, when no parser
+//     recognises its content, moved to failed/ with a .reason.txt beside it
+//     (the document is stored all the same and fails its parse with that
+//     reason, so nothing is lost and the API lists it).
 //
-// A crash after 2 leaves the file in processing/; on start the source looks
-// up the claim name: a document with it means step 3 committed and the file
-// is only archived; none means it is stored now. Only one process watches a
-// folder at a time (a PostgreSQL advisory lock), so recovery never races a
-// live claimer.
+// A file that cannot be stored at all (empty, over the size limit) goes to
+// failed/ with its reason at once. A crash after 2, or a database that
+// was down at 3, leaves the file in processing/; every scan (and the start)
+// looks up the claim name of each file there: a document with it means
+// step 3 committed and the file is only archived; none means it is stored
+// now. Only one process watches a folder at a time (a PostgreSQL advisory
+// lock, checked before every scan), so recovery never races a live claimer;
+// a process that loses the lock (its connection dropped) stops taking files
+// until it holds the lock again. Whatever stops the watch, it starts again
+// with a growing pause, so a folder is never abandoned.
 package filedrop
 
 import (
@@ -33,6 +41,7 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ordergate/ordergate/db"
@@ -82,22 +91,55 @@ func New(cfg Config, pipe *intake.Pipeline, pool *pgxpool.Pool, log *slog.Logger
 		seen: map[string]observation{}, now: time.Now}
 }
 
-// Run takes the folder's lock, recovers claimed files, then watches until
-// ctx ends.
+// Restart pauses of a watch that stopped: the first, and the most.
+const (
+	firstRestartPause = time.Second
+	maxRestartPause   = time.Minute
+)
+
+// Run watches the folder until ctx ends: it takes the folder's lock,
+// recovers claimed files and takes new ones. Whatever stops the watch (the
+// database unreachable, the lock lost, the folder watcher failing), Run
+// logs it and starts again after a pause that doubles up to a minute. It
+// returns nil when ctx ends.
 func (s *Source) Run(ctx context.Context) error {
+	pause := firstRestartPause
+	for {
+		started := time.Now()
+		err := s.watch(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if time.Since(started) > maxRestartPause {
+			pause = firstRestartPause // it ran well for a while
+		}
+		s.log.Error("file drop stopped; starting it again", "err", err, "in", pause)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, maxRestartPause)
+	}
+}
+
+// errLockLost stops a watch whose lock connection is gone: another process
+// may hold the folder now.
+var errLockLost = errors.New("filedrop: the folder lock was lost (its database connection dropped); no files are taken until it is held again")
+
+// watch is one run of the watch: lock, recover, then scan on events and
+// every Rescan, checking the lock before each scan.
+func (s *Source) watch(ctx context.Context) error {
 	for _, sub := range []string{"", ProcessingDir, ArchiveDir, FailedDir} {
 		if err := os.MkdirAll(filepath.Join(s.cfg.Dir, sub), 0o750); err != nil {
 			return fmt.Errorf("filedrop: %w", err)
 		}
 	}
-	release, err := s.lock(ctx)
+	lk, err := s.lock(ctx)
 	if err != nil {
 		return err
 	}
-	defer release()
-	if err := s.Recover(ctx); err != nil {
-		return err
-	}
+	defer lk.release()
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return fmt.Errorf("filedrop: %w", err)
@@ -115,16 +157,25 @@ func (s *Source) Run(ctx context.Context) error {
 			return nil
 		case ev, ok := <-w.Events:
 			if !ok {
-				return nil
+				return errors.New("filedrop: the folder watcher stopped")
 			}
 			if filepath.Dir(ev.Name) == filepath.Clean(s.cfg.Dir) {
 				resetTimer(timer, 50*time.Millisecond) // debounce bursts of events
 			}
 			continue
-		case err := <-w.Errors:
+		case err, ok := <-w.Errors:
+			if !ok {
+				return errors.New("filedrop: the folder watcher stopped")
+			}
 			s.log.Warn("folder watch error; rescans continue", "err", err)
 			continue
 		case <-timer.C:
+		}
+		if err := lk.check(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("%w: %v", errLockLost, err)
 		}
 		next, err := s.Scan(ctx)
 		if err != nil && ctx.Err() == nil {
@@ -146,9 +197,34 @@ func resetTimer(t *time.Timer, d time.Duration) {
 	t.Reset(d)
 }
 
+// folderLock is a session advisory lock held on a dedicated connection: it
+// lasts as long as that connection's session.
+type folderLock struct {
+	conn *pgxpool.Conn
+	key  int64
+}
+
+// check makes sure the lock is still held: the session that holds it
+// still answers.
+func (l *folderLock) check(ctx context.Context) error {
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	return l.conn.Ping(cctx)
+}
+
+func (l *folderLock) release() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := l.conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", l.key); err != nil {
+		// Ending the session ends the lock; the pool must not reuse it.
+		_ = l.conn.Conn().Close(ctx)
+	}
+	l.conn.Release()
+}
+
 // lock takes a session advisory lock for the folder on a dedicated
 // connection, waiting while another process holds it.
-func (s *Source) lock(ctx context.Context) (func(), error) {
+func (s *Source) lock(ctx context.Context) (*folderLock, error) {
 	abs, err := filepath.Abs(s.cfg.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("filedrop: %w", err)
@@ -166,10 +242,10 @@ func (s *Source) lock(ctx context.Context) (func(), error) {
 			return nil, fmt.Errorf("filedrop: lock: %w", err)
 		}
 		if ok {
-			return func() {
-				_, _ = conn.Exec(context.Background(), "SELECT pg_advisory_unlock($1)", key)
-				conn.Release()
-			}, nil
+			if warned {
+				s.log.Info("took over the folder")
+			}
+			return &folderLock{conn: conn, key: key}, nil
 		}
 		if !warned {
 			s.log.Info("another ordergate process watches this folder; waiting")
@@ -184,32 +260,43 @@ func (s *Source) lock(ctx context.Context) (func(), error) {
 	}
 }
 
-// Recover finishes files left in processing/ by a crash.
+// Recover finishes files left in processing/: by a crash, or because the
+// database failed while they were stored. Each scan runs it first. A file
+// it cannot finish now stays there for the next scan; the error says which.
 func (s *Source) Recover(ctx context.Context) error {
 	entries, err := os.ReadDir(filepath.Join(s.cfg.Dir, ProcessingDir))
 	if err != nil {
 		return fmt.Errorf("filedrop: %w", err)
 	}
+	var errs []error
 	for _, e := range entries {
 		if !e.Type().IsRegular() {
 			continue
 		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		claim := e.Name()
-		_, err := intake.FindBySource(ctx, s.pool, intake.ChannelFile, claim)
+		doc, err := intake.FindBySource(ctx, s.pool, intake.ChannelFile, claim)
 		switch {
 		case err == nil:
-			s.log.Info("recovered file committed before a restart", "claim", claim)
-			s.archive(claim)
+			s.log.Info("claimed file was stored before; finishing it", "claim", claim, "document", doc.ID)
+			data, err := readLimited(filepath.Join(s.cfg.Dir, ProcessingDir, claim), s.cfg.MaxBytes)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("filedrop: recover %s: %w", claim, err))
+				continue
+			}
+			s.settle(claim, doc.ID, data)
 		case errors.Is(err, db.ErrNotFound):
-			s.log.Info("recovering claimed file", "claim", claim)
+			s.log.Info("storing claimed file", "claim", claim)
 			if err := s.commit(ctx, claim); err != nil {
-				return err
+				errs = append(errs, err)
 			}
 		default:
-			return fmt.Errorf("filedrop: recover %s: %w", claim, err)
+			errs = append(errs, fmt.Errorf("filedrop: recover %s (it stays in processing/ and is tried again at the next scan): %w", claim, err))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // Scan takes every stable file once. It returns how long until a file seen
@@ -218,6 +305,11 @@ func (s *Source) Scan(ctx context.Context) (time.Duration, error) {
 	entries, err := os.ReadDir(s.cfg.Dir)
 	if err != nil {
 		return 0, fmt.Errorf("filedrop: %w", err)
+	}
+	// Files claimed before and not finished go first; while they cannot be
+	// stored (the database is down) neither can new ones.
+	if err := s.Recover(ctx); err != nil {
+		return 0, err
 	}
 	now := s.now()
 	var wait time.Duration
@@ -285,11 +377,20 @@ func (s *Source) take(ctx context.Context, name string) error {
 }
 
 // commit stores a claimed file and archives it, or moves it to failed/.
+// An error leaves it in processing/, where the next scan tries again.
 func (s *Source) commit(ctx context.Context, claim string) error {
 	path := filepath.Join(s.cfg.Dir, ProcessingDir, claim)
 	data, err := readLimited(path, s.cfg.MaxBytes)
-	if err != nil {
+	if errors.Is(err, intake.ErrTooLarge) {
 		s.fail(claim, err)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("filedrop: read %s (it stays in processing/ and is tried again at the next scan): %w", originalName(claim), err)
+	}
+	if len(data) == 0 {
+		// As the API refuses an empty upload: there is nothing to keep.
+		s.fail(claim, errors.New("the file is empty; there is nothing to read (it was not stored)"))
 		return nil
 	}
 	sender := order.Sender{Kind: order.SenderFolder, ID: s.cfg.Dir}
@@ -304,11 +405,11 @@ func (s *Source) commit(ctx context.Context, claim string) error {
 		Data:      data,
 	})
 	if err != nil {
-		if errors.Is(err, intake.ErrTooLarge) {
-			s.fail(claim, err)
+		if errors.Is(err, intake.ErrTooLarge) || isDataError(err) {
+			s.fail(claim, fmt.Errorf("the file cannot be stored: %w", err))
 			return nil
 		}
-		return fmt.Errorf("filedrop: store %s: %w", originalName(claim), err) // stays claimed; recovered on restart
+		return fmt.Errorf("filedrop: store %s (it stays in processing/ and is tried again at the next scan): %w", originalName(claim), err)
 	}
 	if r.Duplicate {
 		s.log.Info("duplicate file", "file", originalName(claim), "document", r.DocumentID, "duplicate_of", r.DuplicateOf)
@@ -316,8 +417,30 @@ func (s *Source) commit(ctx context.Context, claim string) error {
 		s.log.Info("received file", "file", originalName(claim), "document", r.DocumentID, "bytes", len(data))
 	}
 	s.pause(ctx, "after-commit")
-	s.archive(claim)
+	s.settle(claim, r.DocumentID, data)
 	return nil
+}
+
+// settle moves a stored file on: to archive/, or to failed/ when no parser
+// recognises its content (unknown format, binary, UTF-16 text). The
+// verdict depends on the bytes alone, so recovery after a crash reaches the
+// same one.
+func (s *Source) settle(claim string, docID int64, data []byte) {
+	err := s.pipe.Readable(intake.Inbound{Channel: intake.ChannelFile, FileName: originalName(claim), Data: data})
+	if err == nil {
+		s.archive(claim)
+		return
+	}
+	s.fail(claim, fmt.Errorf("the file cannot be read: %w\n"+
+		"It is stored as document %d (state failed). Drop a corrected file to send it again.", err, docID))
+}
+
+// isDataError reports a PostgreSQL refusal caused by the file itself
+// (class 22, data exception, such as a file name that is not UTF-8): trying
+// again would not help.
+func isDataError(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "22")
 }
 
 func (s *Source) archive(claim string) {
@@ -331,9 +454,11 @@ func (s *Source) archive(claim string) {
 	}
 }
 
-// fail moves a file that cannot be stored to failed/, with a .reason.txt beside it.
+// fail moves a file that cannot be stored or read to failed/, with a
+// .reason.txt beside it. Bad input is no fault of ours: it is logged at
+// WARN.
 func (s *Source) fail(claim string, cause error) {
-	s.log.Error("file cannot be read; moved to failed/", "file", originalName(claim), "err", cause)
+	s.log.Warn("file moved to failed/", "file", originalName(claim), "reason", cause)
 	dst := filepath.Join(s.cfg.Dir, FailedDir, claim)
 	if err := os.Rename(filepath.Join(s.cfg.Dir, ProcessingDir, claim), dst); err != nil {
 		s.log.Error("cannot move file to failed/", "claim", claim, "err", err)

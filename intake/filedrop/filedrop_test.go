@@ -1,11 +1,13 @@
 package filedrop
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/ordergate/ordergate/db/dbtest"
 	"github.com/ordergate/ordergate/intake"
 	"github.com/ordergate/ordergate/parsers"
+	"github.com/ordergate/ordergate/parsers/edifact"
 )
 
 type bundle struct {
@@ -21,12 +24,31 @@ type bundle struct {
 	src  *Source
 	dir  string
 	now  time.Time
+	logs syncBuffer
+}
+
+// syncBuffer collects log lines written from the source's goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func setup(t testing.TB, cfg Config) *bundle {
 	t.Helper()
 	pool := dbtest.New(t)
-	pipe, err := intake.New(intake.Options{Pool: pool, Registry: parsers.NewRegistry()})
+	pipe, err := intake.New(intake.Options{Pool: pool, Registry: parsers.NewRegistry(edifact.New())})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +64,7 @@ func setup(t testing.TB, cfg Config) *bundle {
 		}
 	}
 	b := &bundle{pool: pool, dir: cfg.Dir, now: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
-	b.src = New(cfg, pipe, pool, slog.New(slog.DiscardHandler))
+	b.src = New(cfg, pipe, pool, slog.New(slog.NewTextHandler(&b.logs, nil)))
 	b.src.now = func() time.Time { return b.now }
 	return b
 }

@@ -118,6 +118,8 @@ func TestORDRSPRoundTrip(t *testing.T) {
 			o := res.Orders[0]
 			accepted := NewOrderResponse(o, "RSP-1", order.NewDate(2026, 3, 15))
 			accepted.MessageRef, accepted.Version = "1", DefaultORDRSPVersion
+			per100, basis := order.MustDecimal("1240.5"), order.MustDecimal("100")
+			accepted.Lines[0].Price, accepted.Lines[0].PriceBasis = &per100, &basis // PRI 5284
 
 			changed := NewOrderResponse(o, "RSP-2", order.NewDate(2026, 3, 15))
 			changed.MessageRef, changed.Version = "2", "D:01B:UN:EAN010"

@@ -357,15 +357,19 @@ func (m *orderMapper) endLine() {
 		l.Sources.Add(fDeliveries.At(i), order.Source{Segment: order.TagOf("LOC"), Index: int32(r.idx), Element: 2, Component: 1})
 	}
 	var sum order.Decimal
-	missing := 0
+	missing, fits := 0, true
 	for _, d := range ds {
 		if d.Quantity.IsZero() {
 			missing++
 		}
-		sum = sum.Add(d.Quantity)
+		if sum, fits = sum.Add(d.Quantity); !fits {
+			break
+		}
 	}
 	first := &Segment{id: idLOC, Pos: m.locs[0].pos}
 	switch {
+	case !fits:
+		m.warn(first, m.locs[0].idx, 0, 0, true, "line %d: its delivery quantities are too large to add up", l.LineNo)
 	case missing > 0:
 		m.warn(first, m.locs[0].idx, 0, 0, true, "line %d: %d of its %d deliveries (LOC, QTY+11, DTM) have no quantity", l.LineNo, missing, len(ds))
 	case m.lineQty == 0:

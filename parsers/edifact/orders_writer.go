@@ -3,6 +3,7 @@ package edifact
 import (
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/ordergate/ordergate/order"
 )
@@ -14,8 +15,11 @@ const DefaultORDERSVersion = "D:96A:UN:EAN008"
 // WriteORDERS writes matched orders as one interchange of ORDERS messages,
 // for an ERP that imports EDIFACT files: our SKU (PIA+5 SA), the matched
 // quantity and unit, the agreed price (PRI+AAA) and the buyer's own
-// numbers, and the parts of split deliveries. See UN/EDIFACT D.96A ORDERS:
-// BGM, DTM, RFF, NAD, CUX, LIN, PIA, IMD, QTY, DTM, PRI, LOC, UNS, CNT.
+// numbers, the parties with their addresses (NAD C080 name, C059 street,
+// 3164 city, 3251 postcode, 3207 country), the notes (FTX+AAI, the order's
+// before the parties, a line's after its date) and the parts of split
+// deliveries. See UN/EDIFACT D.96A ORDERS: BGM, DTM, FTX, RFF, NAD, CUX,
+// LIN, PIA, IMD, QTY, DTM, FTX, PRI, LOC, UNS, CNT.
 func WriteORDERS(w io.Writer, out Outbound, orders ...order.PurchaseOrder) error {
 	wr := NewWriter(w, out)
 	mark := wr.Decimal()
@@ -33,6 +37,7 @@ func WriteORDERS(w io.Writer, out Outbound, orders ...order.PurchaseOrder) error
 		if !o.DeliveryDate.IsZero() {
 			wr.Segment("DTM", dtm102("2", o.DeliveryDate))
 		}
+		writeNotes(wr, o.Notes)
 		for _, r := range o.References {
 			wr.Segment("RFF", []string{r.Qualifier, r.Value})
 		}
@@ -50,7 +55,8 @@ func WriteORDERS(w io.Writer, out Outbound, orders ...order.PurchaseOrder) error
 			if p.party.GLN == "" {
 				id = []string{p.party.ID, "", p.party.CodeList}
 			}
-			wr.Segment("NAD", []string{p.role}, id, nil, splitName(p.party.Name))
+			wr.Segment("NAD", []string{p.role}, id, nil, components(p.party.Name, 35, 5), components(p.party.Address, 35, 4),
+				[]string{p.party.City}, nil, []string{p.party.Postcode}, []string{p.party.Country})
 		}
 		if o.Currency != "" {
 			wr.Segment("CUX", []string{"2", o.Currency, "9"})
@@ -81,6 +87,7 @@ func WriteORDERS(w io.Writer, out Outbound, orders ...order.PurchaseOrder) error
 			if !l.DeliveryDate.IsZero() {
 				wr.Segment("DTM", dtm102("2", l.DeliveryDate))
 			}
+			writeNotes(wr, l.Notes)
 			price := l.AgreedPrice
 			if price == nil {
 				price = l.UnitPrice
@@ -110,19 +117,25 @@ func WriteORDERS(w io.Writer, out Outbound, orders ...order.PurchaseOrder) error
 	return wr.Close()
 }
 
-// splitName cuts a party name into the 35-character components of C080.
-func splitName(s string) []string {
+// components cuts s into at most max components of at most size bytes
+// (a name into C080, a street into C059, a note into C108), at a space
+// where there is one: the parser joins components with a space again.
+func components(s string, size, max int) []string {
 	var out []string
-	for len(s) > 0 && len(out) < 5 {
+	s = strings.TrimSpace(s)
+	for len(s) > 0 && len(out) < max {
 		n := len(s)
-		if n > 35 {
-			n = 35
+		if n > size {
+			n = size
 			for n > 0 && !isRuneStart(s[n]) {
 				n--
 			}
+			if i := strings.LastIndexByte(s[:n+1], ' '); i > 0 {
+				n = i
+			}
 		}
-		out = append(out, s[:n])
-		s = s[n:]
+		out = append(out, strings.TrimSpace(s[:n]))
+		s = strings.TrimSpace(s[n:])
 	}
 	return out
 }
@@ -135,8 +148,25 @@ func inUnit(part order.Decimal, l order.Line, qty order.Decimal) order.Decimal {
 	if l.Quantity.IsZero() || qty.Cmp(l.Quantity) == 0 {
 		return part
 	}
-	if v, ok := part.Mul(qty).Div(l.Quantity); ok {
-		return v
+	v, ok := part.Mul(qty)
+	if ok {
+		v, ok = v.Div(l.Quantity)
 	}
-	return part
+	if !ok {
+		return part
+	}
+	return v
+}
+
+// writeNotes writes notes as FTX+AAI (general information) segments, each
+// note in as many as its length needs (C108: five texts of 70).
+func writeNotes(wr *Writer, notes []string) {
+	for _, n := range notes {
+		parts := components(n, 70, 1<<20)
+		for len(parts) > 0 {
+			k := min(5, len(parts))
+			wr.Segment("FTX", []string{"AAI"}, nil, nil, parts[:k])
+			parts = parts[k:]
+		}
+	}
 }

@@ -47,7 +47,8 @@ type OrderResponse struct {
 	Lines      []ResponseLine
 }
 
-// ResponseLine answers one order line.
+// ResponseLine answers one order line. Price is per PriceBasis of Unit
+// (EDIFACT PRI 5284), as the buyer sent it; nil PriceBasis means per one.
 type ResponseLine struct {
 	LineNo       int
 	Action       string // LIN 1229: LineAccepted, LineChanged, LineNotAccepted
@@ -57,6 +58,7 @@ type ResponseLine struct {
 	Quantity     order.Decimal // QTY+21: the quantity we confirm
 	Unit         string
 	Price        *order.Decimal // PRI+AAA net unit price
+	PriceBasis   *order.Decimal // PRI 5284: the quantity Price is for (nil: one unit)
 	DeliveryDate order.Date     // DTM+2
 	Note         string         // FTX+AAI
 }
@@ -73,7 +75,8 @@ func NewOrderResponse(o order.PurchaseOrder, number string, date order.Date) Ord
 	}
 	for _, l := range o.Lines {
 		r.Lines = append(r.Lines, ResponseLine{LineNo: l.LineNo, Action: LineAccepted, GTIN: l.GTIN, BuyerItem: l.BuyerItem,
-			SupplierItem: l.SupplierItem, Quantity: l.Quantity, Unit: l.Unit, Price: l.UnitPrice, DeliveryDate: l.DeliveryDate})
+			SupplierItem: l.SupplierItem, Quantity: l.Quantity, Unit: l.Unit, Price: l.UnitPrice, PriceBasis: l.PriceBasis,
+			DeliveryDate: l.DeliveryDate})
 	}
 	return r
 }
@@ -138,7 +141,11 @@ func WriteORDRSP(w io.Writer, out Outbound, rs ...OrderResponse) error {
 			if !l.DeliveryDate.IsZero() {
 				wr.Segment("DTM", dtm102("2", l.DeliveryDate))
 			}
-			if l.Price != nil {
+			switch {
+			case l.Price != nil && l.PriceBasis != nil:
+				// C509: 5125, 5118, 5375, 5387, 5284 unit price basis, 6411 its unit.
+				wr.Segment("PRI", []string{"AAA", l.Price.Text(mark), "", "", l.PriceBasis.Text(mark), l.Unit})
+			case l.Price != nil:
 				wr.Segment("PRI", []string{"AAA", l.Price.Text(mark)})
 			}
 			if l.Note != "" {
@@ -281,6 +288,13 @@ func ParseORDRSP(data []byte) ([]OrderResponse, error) {
 					return err
 				}
 				l.Price = &p
+				if s.Value(1, 5) != "" {
+					b, err := num(1, 5)
+					if err != nil {
+						return err
+					}
+					l.PriceBasis = &b
+				}
 			}
 		case "CNT":
 			if s.Value(1, 1) == "2" && s.Value(1, 2) != strconv.Itoa(len(r.Lines)) {

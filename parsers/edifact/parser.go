@@ -84,6 +84,9 @@ func (p *Parser) read(ctx context.Context, sc *Scanner) ([]Interchange, parsers.
 	rd := &reader{ctx: ctx, sc: sc, srcHint: lineSourceRoom, idHint: lineIDRoom}
 	rd.res.Format = p.Name()
 	err := rd.run()
+	for i := range rd.ics {
+		rd.res.Interchanges = append(rd.res.Interchanges, rd.ics[i].Envelope())
+	}
 	if rd.res.Warnings != nil {
 		rd.res.Warnings = dedupe(rd.res.Warnings)
 	}
