@@ -198,3 +198,25 @@ func isDigits(s string) bool {
 	}
 	return s != ""
 }
+
+// IdentifierSource returns where identification i of the line was read:
+// the source recorded as "identifiers[i]", or for a number the line also
+// holds as BuyerItem, GTIN or SupplierItem the source of that field (a
+// parser records one place once).
+func (l *Line) IdentifierSource(i int) Source {
+	if s := l.Sources.GetField(FieldOf("identifiers").At(i)); s != (Source{}) {
+		return s
+	}
+	if i < 0 || i >= len(l.Identifiers) {
+		return Source{}
+	}
+	switch v := l.Identifiers[i].Value; v {
+	case l.GTIN:
+		return l.Sources.Get("gtin")
+	case l.BuyerItem:
+		return l.Sources.Get("buyer_item")
+	case l.SupplierItem:
+		return l.Sources.Get("supplier_item")
+	}
+	return Source{}
+}

@@ -212,7 +212,8 @@ type Line struct {
 	GTIN         string `json:"gtin,omitempty"`
 	// Identifiers are every item identification the line was sent with, in
 	// order, with its type (BuyerItem, SupplierItem and GTIN hold the first
-	// of their kinds). See ItemID.
+	// of their kinds). See ItemID. Where each was read: IdentifierSource
+	// (Sources holds "identifiers[i]" for those none of the three shows).
 	Identifiers []ItemID `json:"identifiers,omitempty"`
 	Description string   `json:"description,omitempty"`
 	Quantity    Decimal  `json:"quantity"`

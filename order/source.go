@@ -234,6 +234,16 @@ func (s *Sources) Add(f Field, src Source) {
 	*s = append(*s, FieldSource{field: uint32(f), Source: src})
 }
 
+// GetField returns the source of a field by its handle, or the zero Source.
+func (s Sources) GetField(f Field) Source {
+	for i := range s {
+		if s[i].field == uint32(f) {
+			return s[i].Source
+		}
+	}
+	return Source{}
+}
+
 // Get returns the source of field, or the zero Source.
 func (s Sources) Get(field string) Source {
 	id := fieldID(field)

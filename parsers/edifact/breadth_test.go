@@ -210,11 +210,16 @@ func TestIdentifiersKept(t *testing.T) {
 	}
 	for _, tt := range tests {
 		l := o.Lines[tt.line-1]
-		got := []string{ids(l), l.GTIN, l.BuyerItem, l.SupplierItem, l.Sources.Get("identifiers[0]").String(), strings.Join(l.Notes, "|")}
+		got := []string{ids(l), l.GTIN, l.BuyerItem, l.SupplierItem, l.IdentifierSource(0).String(), strings.Join(l.Notes, "|")}
 		want := []string{tt.ids, tt.gtin, tt.buyer, tt.supplier, tt.source, tt.notes}
 		if strings.Join(got, ";") != strings.Join(want, ";") {
 			t.Errorf("line %d:\n got %q\nwant %q", tt.line, got, want)
 		}
+	}
+	// The MF number leaves SupplierItem to the SA number, and keeps its
+	// own source; one place is recorded once.
+	if l := o.Lines[4]; l.IdentifierSource(1).String() != "PIA #19 element 2.1" || l.Sources.Get("supplier_item").String() != "PIA #19 element 2.1" {
+		t.Errorf("line 5 sources %v", l.Sources)
 	}
 	if len(o.Warnings) != 1 || !strings.Contains(o.Warnings[0], "line 7 has a second EAN 4012345678925 (EN); the first, EAN 4012345678918 (EN), is used") {
 		t.Errorf("warnings %q", o.Warnings)

@@ -179,8 +179,8 @@ func (m *orderMapper) itemID(l *order.Line, seg *Segment, idx, e int) {
 		m.ids = m.ids[:n+room]
 		l.Identifiers = m.ids[n : n : n+room]
 	}
-	l.Sources.Add(fIdentifiers.At(len(l.Identifiers)), src(seg, idx, e, 1))
-	if n := len(l.Identifiers); n < cap(l.Identifiers) {
+	n := len(l.Identifiers)
+	if n < cap(l.Identifiers) {
 		// Field by field: one pointer write, not a typed copy of the struct.
 		l.Identifiers = l.Identifiers[:n+1]
 		l.Identifiers[n].Qualifier, l.Identifiers[n].Value = id.Qualifier, id.Value
@@ -189,7 +189,7 @@ func (m *orderMapper) itemID(l *order.Line, seg *Segment, idx, e int) {
 	}
 	var field *string
 	var f order.Field
-	replace := false
+	mf := -1 // the manufacturer's number a supplier's number takes SupplierItem from
 	switch {
 	case gtinLike:
 		field, f = &l.GTIN, fGtin
@@ -200,31 +200,43 @@ func (m *orderMapper) itemID(l *order.Line, seg *Segment, idx, e int) {
 		field, f = &l.BuyerItem, fBuyerItem
 	case kind == order.IDSupplier:
 		field, f = &l.SupplierItem, fSupplierItem
-		if l.SupplierItem != "" && m.supplierFromMF(l) {
-			l.SupplierItem, replace = "", true // our own number outranks the manufacturer's
+		if l.SupplierItem != "" {
+			if mf = supplierFromMF(l); mf >= 0 {
+				l.SupplierItem = "" // our own number outranks the manufacturer's
+			}
 		}
 	case kind == order.IDManufacturer:
 		field, f = &l.SupplierItem, fSupplierItem
 	}
+	// A number in BuyerItem, GTIN or SupplierItem is found by that field's
+	// source (order.Line.IdentifierSource); the others get their own, so
+	// that a line's sources name each place once.
+	s := src(seg, idx, e, 1)
 	if field == nil || *field != "" {
+		l.Sources.Add(fIdentifiers.At(n), s)
 		return
 	}
 	*field = id.Value
-	if replace {
-		l.Sources.SetField(f, src(seg, idx, e, 1))
+	if mf >= 0 {
+		l.Sources.Add(fIdentifiers.At(mf), l.Sources.GetField(f)) // the MF number is no longer SupplierItem
+		l.Sources.SetField(f, s)
 	} else {
-		l.Sources.Add(f, src(seg, idx, e, 1)) // the first of its kind: no source yet
+		l.Sources.Add(f, s) // the first of its kind: no source yet
 	}
 }
 
-// supplierFromMF reports whether the line's SupplierItem is its MF number.
-func (m *orderMapper) supplierFromMF(l *order.Line) bool {
-	for _, x := range l.Identifiers {
+// supplierFromMF returns the index in Identifiers of the line's
+// SupplierItem when that is its MF number, else -1.
+func supplierFromMF(l *order.Line) int {
+	for i, x := range l.Identifiers {
 		if x.Value == l.SupplierItem {
-			return x.Qualifier == typeMF
+			if x.Qualifier == typeMF {
+				return i
+			}
+			return -1
 		}
 	}
-	return false
+	return -1
 }
 
 var (
