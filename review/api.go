@@ -387,31 +387,17 @@ func (s *Server) listDocuments(c *gin.Context) {
 
 // retryDelivery sends an order whose delivery failed to the ERP again.
 func (s *Server) retryDelivery(c *gin.Context) {
-	s.orderAction(c, http.StatusAccepted, intake.StateApproved, s.Pipeline.RetryDelivery)
+	s.deskAction(c, http.StatusAccepted, nil, "", func(ctx context.Context, a intake.Actor, id int64) (intake.Order, error) {
+		return s.Pipeline.RetryDelivery(ctx, a, id)
+	})
 }
 
 // rematchOrder sends an order in review through matching again, against the
 // master data as it is now.
 func (s *Server) rematchOrder(c *gin.Context) {
-	s.orderAction(c, http.StatusAccepted, intake.StateReceived, func(ctx context.Context, id int64) error {
-		return s.Pipeline.Rematch(ctx, id, 0)
+	s.deskAction(c, http.StatusAccepted, nil, "", func(ctx context.Context, a intake.Actor, id int64) (intake.Order, error) {
+		return s.Pipeline.Rematch(ctx, a, id, 0)
 	})
-}
-
-// orderAction runs a desk action on the order the path names and answers
-// with the order's new status, or the action's error (see fail: 404 for an
-// unknown order, 409 with the reason when the action does not apply to the
-// order as it is).
-func (s *Server) orderAction(c *gin.Context, code int, status string, act func(ctx context.Context, id int64) error) {
-	id, ok := idParam(c)
-	if !ok {
-		return
-	}
-	if err := act(c.Request.Context(), id); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(code, gin.H{"order_id": id, "status": status})
 }
 
 // learnLine is the desk teaching the system: the customer's item number on
@@ -466,7 +452,7 @@ func (s *Server) learnLine(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.Pipeline.Rematch(c.Request.Context(), id, version); err != nil {
+	if _, err := s.Pipeline.Rematch(c.Request.Context(), s.actor(c), id, version); err != nil {
 		if e, ok := errors.AsType[*intake.Error](err); ok {
 			err = &intake.Error{Kind: e.Kind, Message: "learned, but the order cannot be matched again: " + e.Message}
 		}
@@ -497,17 +483,7 @@ func (s *Server) rejectOrder(c *gin.Context) {
 	var body struct {
 		Reason string `json:"reason"`
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10)
-	if err := c.ShouldBindJSON(&body); err != nil {
-		if isTooLarge(err) {
-			apiError(c, http.StatusRequestEntityTooLarge, sizeLimit("the request body", 64<<10, ""))
-			return
-		}
-		apiError(c, http.StatusBadRequest, `send a JSON object {"reason": "why the order is rejected"}`)
-		return
-	}
-	setAudit(c, "reason", body.Reason)
-	s.orderAction(c, http.StatusOK, intake.StateRejected, func(ctx context.Context, id int64) error {
-		return s.Pipeline.RejectOrder(ctx, id, body.Reason)
+	s.deskAction(c, http.StatusOK, &body, `{"reason": "why the order is rejected"}`, func(ctx context.Context, a intake.Actor, id int64) (intake.Order, error) {
+		return s.Pipeline.Reject(ctx, a, id, body.Reason)
 	})
 }

@@ -33,7 +33,7 @@ func setAudit(c *gin.Context, key string, value any) {
 // to write is logged: the action is done by then.
 func (s *Server) audit(c *gin.Context) {
 	c.Next()
-	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead || c.GetBool(auditedKey) {
 		return
 	}
 	var target []string
