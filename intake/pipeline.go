@@ -165,6 +165,11 @@ func (p *Pipeline) ReceiveTx(ctx context.Context, tx pgx.Tx, in Inbound) (Receiv
 	if err != nil || r.Duplicate {
 		return r, err
 	}
+	if in.Mail != nil {
+		if err := insertMail(ctx, tx, r.DocumentID, in.Mail); err != nil {
+			return Received{}, err
+		}
+	}
 	if _, err := p.client.InsertTx(ctx, tx, ParseArgs{DocumentID: r.DocumentID}, nil); err != nil {
 		return Received{}, fmt.Errorf("intake: enqueue parse: %w", err)
 	}

@@ -120,6 +120,9 @@ func analyse(raw []byte, lim Limits) (*analysis, error) {
 	}
 	a := &analysis{root: root, leaves: leaves, warnings: warnings, content: root, alts: map[*part]bool{}}
 	h := root.header
+	if !h.Has("From") && !h.Has("Date") && !h.Has("Subject") && !h.Has("Message-Id") {
+		return nil, fmt.Errorf("%w: it has no From, Date, Subject or Message-ID header", ErrUnreadable)
+	}
 	from, name := address(h.Get("From"))
 	a.info = Info{From: from, FromName: name, Customer: from, Subject: headerText(h, "Subject")}
 	if ids := msgIDs(h.Get("Message-Id")); len(ids) > 0 {
@@ -451,4 +454,3 @@ func prefixAll(p string, s []string) []string {
 	}
 	return out
 }
-
