@@ -64,6 +64,9 @@ type Options struct {
 	// Mailer, when set, answers customers who order by mail (confirmation
 	// or rejection).
 	Mailer Mailer
+	// NoticesPerHour is the most answers one address gets in an hour
+	// (default DefaultNoticesPerHour); further ones are held back.
+	NoticesPerHour int
 	// Metrics, when set, records job latency.
 	Metrics *Metrics
 }
