@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/ordergate/ordergate/parsers"
 )
 
 // MailInfo is what the mailbox source records of a mail, in the
@@ -87,4 +89,16 @@ func (p *Pipeline) ReceiveFailedTx(ctx context.Context, tx pgx.Tx, in Inbound, r
 		}
 	}
 	return r, nil
+}
+
+// DocumentParts returns the parts of a document as its parser listed them
+// (a mail's text and attachments), none for other documents.
+func DocumentParts(ctx context.Context, ex interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, id int64) ([]parsers.Part, error) {
+	var parts []parsers.Part
+	if err := ex.QueryRow(ctx, `SELECT parts FROM documents WHERE id = $1`, id).Scan(&parts); err != nil {
+		return nil, fmt.Errorf("intake: parts of document %d: %w", id, err)
+	}
+	return parts, nil
 }

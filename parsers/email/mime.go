@@ -229,3 +229,26 @@ func decodeWords(s string) string {
 func headerText(h message.Header, key string) string {
 	return strings.TrimSpace(decodeWords(h.Get(key)))
 }
+
+// Part returns part n (1-based, as parsers.Part numbers them) of a raw
+// mail, its transfer encoding decoded: its file name (or a name made from
+// its type) and media type, for a download.
+func Part(raw []byte, n int, lim Limits) (name, mediaType string, data []byte, err error) {
+	_, leaves, _, err := readMail(raw, lim)
+	if err != nil {
+		return "", "", nil, err
+	}
+	if n < 1 || n > len(leaves) {
+		return "", "", nil, fmt.Errorf("email: the mail has %d parts, not %d", len(leaves), n)
+	}
+	p := leaves[n-1]
+	name = p.name
+	if name == "" {
+		ext := map[string]string{"text/plain": "txt", "text/html": "html", "message/rfc822": "eml"}[p.mediaType]
+		if ext == "" {
+			ext = "bin"
+		}
+		name = fmt.Sprintf("part%d.%s", n, ext)
+	}
+	return name, p.mediaType, p.data, nil
+}
