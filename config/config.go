@@ -104,6 +104,7 @@ func (l Limits) Parsers() parsers.Limits {
 // Sources lists the intake sources.
 type Sources struct {
 	FileDrop []FileDrop `yaml:"file_drop"`
+	Mailbox  []Mailbox  `yaml:"mailbox"`
 }
 
 // FileDrop is a watched folder. Files appear in Dir; processed ones move to
@@ -250,6 +251,7 @@ func (c *Config) fillDefaults() {
 			d.StableFor = 2 * time.Second
 		}
 	}
+	c.fillMailboxDefaults()
 	if c.Matching.Currency == "" {
 		c.Matching.Currency = "EUR"
 	}
@@ -366,6 +368,7 @@ func (c *Config) Validate() error {
 			bad(key+".stable_for", "must not be negative")
 		}
 	}
+	c.validateMailboxes(bad)
 	if c.Mail.Addr != "" {
 		if err := c.Mail.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("config: %w", err))
@@ -387,6 +390,15 @@ func (c Config) Masked() Config {
 		m.Mail.Password = "xxxxx"
 	}
 	m.Sources.FileDrop = append([]FileDrop(nil), c.Sources.FileDrop...)
+	m.Sources.Mailbox = append([]Mailbox(nil), c.Sources.Mailbox...)
+	for i := range m.Sources.Mailbox {
+		if m.Sources.Mailbox[i].Password != "" {
+			m.Sources.Mailbox[i].Password = "xxxxx"
+		}
+		if m.Sources.Mailbox[i].OAuth2Token != "" {
+			m.Sources.Mailbox[i].OAuth2Token = "xxxxx"
+		}
+	}
 	return m
 }
 

@@ -133,6 +133,10 @@ type PurchaseOrder struct {
 	// SourceFile names the attachment or file inside the document the order
 	// was read from (a mail's attachment), when not the document itself.
 	SourceFile string `json:"source_file,omitempty"`
+	// SourcePart is the 1-based part of a mail the order was read from
+	// (its text, or an attachment), as GET /api/v1/documents/{id}/parts/{n}
+	// numbers them; 0 for other documents.
+	SourcePart int `json:"source_part,omitempty"`
 	// SourceSheets names the sheets that Source.Sheet numbers (1-based).
 	SourceSheets []string `json:"source_sheets,omitempty"`
 	// Sources points each order-level value back to where it was read, keyed

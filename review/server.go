@@ -59,6 +59,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.POST("/documents", s.postDocument)
 	api.GET("/documents", s.listDocuments)
 	api.GET("/documents/:id", s.getDocument)
+	api.GET("/documents/:id/parts/:n", s.getDocumentPart)
 	api.GET("/orders", s.listOrders)
 	api.GET("/orders/:id", s.getOrder)
 	api.GET("/orders/:id/history", s.orderHistory)

@@ -18,6 +18,7 @@ import (
 	"github.com/ordergate/ordergate/intake"
 	"github.com/ordergate/ordergate/parsers"
 	"github.com/ordergate/ordergate/parsers/edifact"
+	"github.com/ordergate/ordergate/parsers/email"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; empty,
@@ -165,8 +166,17 @@ func acks(cfg config.Config) *intake.AckOptions {
 
 // registry lists the formats this build reads, in sniffing order, with
 // the configured bounds on quantities and prices.
-func registry(l config.Limits) *parsers.Registry {
-	return parsers.NewRegistry(edifact.New()).WithLimits(l.Parsers())
+// registry is every format ordergate reads. A mail's attachments are
+// read by the same formats (each attachment by content); a format added
+// to formats is read in attachments too. The mail parser comes right
+// after EDIFACT: its sniff (mail header fields) is strict, and a mail
+// must never be taken for a CSV file.
+func registry(cfg config.Config) *parsers.Registry {
+	formats := []parsers.Parser{edifact.New()}
+	attachments := parsers.NewRegistry(formats...).WithLimits(cfg.Limits.Parsers())
+	mail := email.New(email.Options{Limits: cfg.MailLimits(), Attachments: attachments})
+	all := append([]parsers.Parser{formats[0], mail}, formats[1:]...)
+	return parsers.NewRegistry(all...).WithLimits(cfg.Limits.Parsers())
 }
 
 func (e *env) version(args []string) int {

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/ordergate/ordergate/intake/filedrop"
+	"github.com/ordergate/ordergate/intake/mailbox"
 	"github.com/ordergate/ordergate/review"
 )
 
@@ -93,6 +94,15 @@ func (e *env) serve(args []string, withDemo bool) int {
 		sources.Go(func() {
 			if err := src.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 				log.Error("file drop stopped", "dir", d.Dir, "err", err)
+			}
+		})
+	}
+
+	for _, m := range cfg.Sources.Mailbox {
+		src := mailbox.New(m.Source(), pipe, h.Pool, log)
+		sources.Go(func() {
+			if err := src.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("mailbox stopped", "mailbox", m.Source().Key(), "err", err)
 			}
 		})
 	}
