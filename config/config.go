@@ -40,6 +40,7 @@ type Config struct {
 	Sources  Sources  `yaml:"sources"`
 	EDI      EDI      `yaml:"edi"`
 	Matching Matching `yaml:"matching"`
+	Desk     Desk     `yaml:"desk"`
 	// Mail is the SMTP relay that answers customers who order by mail;
 	// empty addr: no mails are sent.
 	Mail mailer.Config `yaml:"mail"`
@@ -54,6 +55,22 @@ type HTTP struct {
 	Addr string `yaml:"addr"`
 	// ShutdownTimeout bounds graceful shutdown (in-flight requests and jobs).
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// InsecureCookies sends the desk's session cookie without Secure, for
+	// a gateway reached over plain HTTP on a host other than localhost
+	// (browsers keep Secure cookies for localhost). Serve it over HTTPS
+	// instead wherever you can.
+	InsecureCookies bool `yaml:"insecure_cookies"`
+}
+
+// Desk configures the sales desk's screens.
+type Desk struct {
+	// SLA is how long an order may wait in review before its age shows
+	// red (amber from a quarter of it). Default 4h.
+	SLA time.Duration `yaml:"sla"`
+	// IdleTimeout ends a session unused this long (default 1h); Lifetime
+	// ends every session this long after login (default 12h).
+	IdleTimeout time.Duration `yaml:"idle_timeout"`
+	Lifetime    time.Duration `yaml:"session_lifetime"`
 }
 
 // Log configures structured logging.
@@ -333,6 +350,9 @@ func (c *Config) Validate() error {
 	}
 	if len(c.Matching.Currency) != 3 || strings.ToUpper(c.Matching.Currency) != c.Matching.Currency {
 		bad("matching.currency", "%q is not an ISO 4217 code such as EUR", c.Matching.Currency)
+	}
+	if c.Desk.SLA < 0 || c.Desk.IdleTimeout < 0 || c.Desk.Lifetime < 0 {
+		bad("desk", "sla, idle_timeout and session_lifetime must not be negative")
 	}
 	if c.Matching.ERPReportLag < 0 {
 		bad("matching.erp_report_lag", "must not be negative")

@@ -20,7 +20,7 @@ func TestDeskActionsThroughTheAPI(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("approve confirms warnings, with a reason", func(t *testing.T) {
-		o := f.send(t, ediOrder("A1", "PO-A1", glnCafe, ediLine{"", gtinCoffee, "2", "PCE", "14.50"}))
+		o := f.send(t, ediOrder("A1", "PO-A1", glnCafe, ediLine{"", gtinCoffee, "2", "PCE", "14.50", ""}))
 		if codesOf(o) != "MANUAL_APPROVAL" {
 			t.Fatalf("order %s %s, want MANUAL_APPROVAL", o.State, codesOf(o))
 		}
@@ -45,7 +45,7 @@ func TestDeskActionsThroughTheAPI(t *testing.T) {
 	})
 
 	t.Run("approve refuses what blocks; map the line and it goes", func(t *testing.T) {
-		o := f.send(t, ediOrder("B1", "PO-B1", glnBrasserie, ediLine{"BR-77", "", "3", "PCE", ""}))
+		o := f.send(t, ediOrder("B1", "PO-B1", glnBrasserie, ediLine{"BR-77", "", "3", "PCE", "", ""}))
 		if codesOf(o) != "UNKNOWN_ITEM@1" {
 			t.Fatalf("order %s %s, want UNKNOWN_ITEM", o.State, codesOf(o))
 		}
@@ -79,9 +79,9 @@ func TestDeskActionsThroughTheAPI(t *testing.T) {
 
 	t.Run("change a line, delete a line, accept a price", func(t *testing.T) {
 		o := f.send(t, ediOrder("C1", "PO-C1", glnBrasserie,
-			ediLine{"", gtinCoffee, "7", "PCE", "14.50"}, // not whole cartons? the item has no order multiple: fine
-			ediLine{"", gtinCups, "500", "PCE", "32.00"}, // more than the 100 in stock
-			ediLine{"", gtinCoffee, "1", "CT", "80.00"})) // 6 x 14.50 = 87.00 agreed
+			ediLine{"", gtinCoffee, "7", "PCE", "14.50", ""}, // not whole cartons? the item has no order multiple: fine
+			ediLine{"", gtinCups, "500", "PCE", "32.00", ""}, // more than the 100 in stock
+			ediLine{"", gtinCoffee, "1", "CT", "80.00", ""})) // 6 x 14.50 = 87.00 agreed
 		if codesOf(o) != "INSUFFICIENT_STOCK@2,PRICE_MISMATCH@3" {
 			t.Fatalf("order %s %s", o.State, codesOf(o))
 		}
@@ -122,7 +122,7 @@ func TestDeskActionsThroughTheAPI(t *testing.T) {
 	})
 
 	t.Run("choose the customer, hold and release, reject", func(t *testing.T) {
-		o := f.send(t, ediOrder("D1", "PO-D1", "4000000000006", ediLine{"", gtinCoffee, "1", "PCE", ""}))
+		o := f.send(t, ediOrder("D1", "PO-D1", "4000000000006", ediLine{"", gtinCoffee, "1", "PCE", "", ""}))
 		if codesOf(o) != "UNKNOWN_CUSTOMER" {
 			t.Fatalf("order %s %s", o.State, codesOf(o))
 		}
@@ -188,7 +188,7 @@ func TestDeskActionsThroughTheAPI(t *testing.T) {
 		if _, err := f.pool.Exec(ctx, `INSERT INTO users (name, password_hash, role) VALUES ('anna', 'x', 'clerk'), ('ben', 'x', 'clerk')`); err != nil {
 			t.Fatal(err)
 		}
-		o := f.send(t, ediOrder("E1", "PO-E1", glnCafe, ediLine{"", gtinCoffee, "1", "PCE", ""}))
+		o := f.send(t, ediOrder("E1", "PO-E1", glnCafe, ediLine{"", gtinCoffee, "1", "PCE", "", ""}))
 		anna := intake.Actor{Name: "anna"}
 		ben := intake.Actor{Name: "ben"}
 		if _, err := f.pipe.Assign(ctx, anna, o.ID, "anna", false); err != nil {
@@ -215,7 +215,7 @@ func TestDeskActionsThroughTheAPI(t *testing.T) {
 	})
 
 	t.Run("every desk action needs an order in review", func(t *testing.T) {
-		o := f.send(t, ediOrder("F1", "PO-F1", glnBrasserie, ediLine{"", gtinCoffee, "1", "PCE", ""}))
+		o := f.send(t, ediOrder("F1", "PO-F1", glnBrasserie, ediLine{"", gtinCoffee, "1", "PCE", "", ""}))
 		f.state(t, o.ID, intake.StateDelivered)
 		for _, path := range []string{"approve", "customer", "lines/1/map", "lines/1/change", "lines/1/delete", "lines/1/accept-price", "hold", "release", "reject", "rematch"} {
 			body := `{"customer": "10001", "sku": "COF-1", "quantity": 1, "reason": "x"}`

@@ -88,14 +88,16 @@ func newDeskFixture(t *testing.T) *deskFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer((&Server{Pool: pool, Log: log, Gatherer: prometheus.NewRegistry(), Pipeline: pipe, MaxDocumentBytes: 1 << 20}).Handler())
+	srv := httptest.NewServer((&Server{Pool: pool, Log: log, Gatherer: prometheus.NewRegistry(), Pipeline: pipe, MaxDocumentBytes: 1 << 20,
+		Catalog: live.Snapshot}).Handler())
 	t.Cleanup(srv.Close)
 	return &deskFixture{apiBundle: &apiBundle{srv: srv, key: key, pipe: pipe, pool: pool}, live: live, erp: rcv}
 }
 
 // ediLine is a line of ediOrder: the customer's item number (PIA+1 IN), a
-// GTIN, the quantity and unit, and the price ("" for none).
-type ediLine struct{ buyerItem, gtin, qty, unit, price string }
+// GTIN, the quantity and unit, the price ("" for none) and a description
+// (IMD, "" for none).
+type ediLine struct{ buyerItem, gtin, qty, unit, price, desc string }
 
 // ediOrder is an EANCOM ORDERS interchange from buyer.
 func ediOrder(ctrl, po, buyer string, lines ...ediLine) string {
@@ -107,6 +109,9 @@ func ediOrder(ctrl, po, buyer string, lines ...ediLine) string {
 		}
 		if l.buyerItem != "" {
 			segs = append(segs, "PIA+1+"+l.buyerItem+":IN")
+		}
+		if l.desc != "" {
+			segs = append(segs, "IMD+F++:::"+l.desc)
 		}
 		segs = append(segs, "QTY+21:"+l.qty+":"+l.unit)
 		if l.price != "" {

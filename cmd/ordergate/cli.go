@@ -35,7 +35,8 @@ Usage:
   ordergate ingest  [--customer NUMBER] [--wait] FILE... submit files into the pipeline
   ordergate reprocess [--config FILE] ID                 replay a document from its raw bytes
   ordergate import KIND FILE                             load master data (customers, items, ...)
-  ordergate user add                                     add a sales desk user
+  ordergate user add [--role viewer|clerk|admin] NAME   add a sales desk user (password from stdin, or asked)
+  ordergate user list | disable NAME | enable NAME | passwd NAME
   ordergate apikey create|list|revoke [NAME]             manage API keys for /api/v1
   ordergate config  [--config FILE]                      print the resolved configuration
   ordergate version                                      print the version
@@ -245,11 +246,6 @@ func (e *env) printConfig(args []string) int {
 
 // user belongs to the review UI, which later work adds; until then it
 // says so instead of pretending.
-func (e *env) user(args []string) int {
-	fmt.Fprintln(e.stderr, "ordergate user: desk users are not available in this build yet; "+
-		"they arrive with the review UI")
-	return 2
-}
 
 func readFileLimited(path string, max int64) ([]byte, error) {
 	f, err := os.Open(path)
