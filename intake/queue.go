@@ -51,10 +51,13 @@ func ListQueue(ctx context.Context, ex db.Executor, f QueueFilter) ([]QueueItem,
 	}
 	f.Limit = min(f.Limit, 500)
 	var where []string
-	args := []any{f.Limit}
+	// Planned with the values (not a cached generic plan): how selective a
+	// code, a customer or a PO prefix is decides between walking the queue
+	// in arrival order and looking the few matching orders up first.
+	args := []any{pgx.QueryExecModeExec, f.Limit}
 	arg := func(v any) string {
 		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
+		return fmt.Sprintf("$%d", len(args)-1)
 	}
 	if f.Code != "" {
 		where = append(where, "o.exception_codes @> ARRAY["+arg(f.Code)+"::text]")
@@ -72,8 +75,12 @@ func ListQueue(ctx context.Context, ex db.Executor, f QueueFilter) ([]QueueItem,
 	default:
 		where = append(where, "o.assigned_to = "+arg(f.Assignee))
 	}
+	from := "orders o"
 	if f.PO != "" {
-		where = append(where, "lower(o.po_number) LIKE "+arg(likePrefix(strings.ToLower(f.PO))))
+		// A PO number matches few orders: find them by the PO index
+		// first, rather than walk the queue in arrival order for them.
+		from = `(SELECT * FROM orders WHERE state = 'review' AND lower(po_number) LIKE ` + arg(likePrefix(strings.ToLower(f.PO))) +
+			` ORDER BY lower(po_number) LIMIT 1000) o`
 	}
 	if f.AfterID > 0 {
 		where = append(where, "(o.created_at, o.id) > ("+arg(f.AfterTime)+", "+arg(f.AfterID)+")")
@@ -85,7 +92,7 @@ func ListQueue(ctx context.Context, ex db.Executor, f QueueFilter) ([]QueueItem,
 	rows, err := ex.Query(ctx, `SELECT o.id, o.created_at, o.customer_number, coalesce(c.name, ''), o.po_number, d.channel,
 			coalesce(o.data->>'format', ''), coalesce(jsonb_array_length(o.data->'lines'), 0), o.exception_codes,
 			o.assigned_to, o.held, o.review_reason
-		FROM orders o JOIN documents d ON d.id = o.document_id LEFT JOIN customers c ON c.number = o.customer_number
+		FROM `+from+` JOIN documents d ON d.id = o.document_id LEFT JOIN customers c ON c.number = o.customer_number
 		WHERE o.state = 'review'`+cond+`
 		ORDER BY o.created_at, o.id LIMIT $1`, args...)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -42,6 +43,7 @@ type Server struct {
 
 	sessions *scs.SessionManager
 	logins   *loginLimiter
+	nav      atomic.Pointer[countedNav]
 }
 
 // Handler returns the HTTP handler with every route: the desk's screens

@@ -54,8 +54,13 @@ type segmentView struct {
 
 type lineView struct {
 	Line       order.Line
-	Exceptions []order.Exception
+	Exceptions []exceptionView
 	Class      string // blocked, warning, deleted, ""
+	// What the template shows, worked out here: a page of a thousand
+	// lines renders in a fraction of the time with fields than with
+	// functions called per line.
+	Price, Agreed string
+	Deleted       bool
 	Segs       string // the source segments, for highlighting
 	Qty, Unit  string
 	SentQty    string // the quantity as sent, when the desk changed it
@@ -64,6 +69,13 @@ type lineView struct {
 	FromXref   bool
 	// The fixes the line offers.
 	MapFix, QtyFix, PriceFix bool
+}
+
+// exceptionView is an exception with its colour: "block" (fix it first) or
+// "warn" (confirm it).
+type exceptionView struct {
+	order.Exception
+	Class string
 }
 
 type historyView struct {
@@ -150,6 +162,7 @@ func (s *Server) orderData(c *gin.Context, o intake.Order, msg, kind string) (or
 		if l.Desk != nil && l.Desk.Quantity != nil && !l.Desk.Quantity.IsZero() && l.Desk.Quantity.Cmp(l.Quantity) != 0 {
 			lv.SentQty = l.Quantity.String() + " " + l.Unit
 		}
+		lv.Price, lv.Agreed, lv.Deleted = money(l.UnitPrice), money(l.AgreedPrice), l.Deleted()
 		lv.FromDesk = l.Desk != nil && l.Desk.SKU != ""
 		v.Unpriced = v.Unpriced || (l.SKU == "" && !l.Deleted())
 		lv.FromXref = strings.HasPrefix(l.ResolvedBy, "cross-reference")
@@ -167,7 +180,7 @@ func (s *Server) orderData(c *gin.Context, o intake.Order, msg, kind string) (or
 			if e.LineNo != l.LineNo || e.LineNo == 0 {
 				continue
 			}
-			lv.Exceptions = append(lv.Exceptions, e)
+			ev := exceptionView{Exception: e, Class: "block"}
 			switch matching.Code(e.Code) {
 			case matching.UnknownItem, matching.AmbiguousItem, matching.InvalidGTIN, matching.NotInAssortment,
 				matching.ItemBlocked, matching.ItemDiscontinued:
@@ -178,12 +191,14 @@ func (s *Server) orderData(c *gin.Context, o intake.Order, msg, kind string) (or
 				lv.PriceFix = l.UnitPrice != nil && (l.Desk == nil || !l.Desk.AcceptPrice)
 			}
 			if intake.Confirmable(e, &o.PO, intake.Actor{Name: u.Name, Admin: u.May(auth.RoleAdmin)}) {
+				ev.Class = "warn"
 				if lv.Class == "" {
 					lv.Class = "warning"
 				}
 			} else {
 				lv.Class = "blocked"
 			}
+			lv.Exceptions = append(lv.Exceptions, ev)
 		}
 		if lv.Class == "blocked" {
 			for _, src := range l.Sources {

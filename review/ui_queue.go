@@ -132,13 +132,26 @@ func startOfDay(t time.Time) time.Time {
 }
 
 // navCounts are the navigation's numbers: the queue and the failed
-// documents.
+// documents. Counting a queue of a hundred thousand orders takes a while,
+// so the counts are kept for navCountsFor (every page shows them).
 func (s *Server) navCounts(c *gin.Context) navCounts {
+	if n := s.nav.Load(); n != nil && time.Since(n.at) < navCountsFor {
+		return n.navCounts
+	}
 	var n navCounts
 	ctx := c.Request.Context()
 	n.Queue, _ = intake.QueueSize(ctx, s.Pool)
 	_ = s.Pool.QueryRow(ctx, `SELECT count(*) FROM documents WHERE state = 'failed'`).Scan(&n.Failed)
+	s.nav.Store(&countedNav{navCounts: n, at: time.Now()})
 	return n
+}
+
+// navCountsFor is how long the navigation's counts are kept.
+const navCountsFor = 3 * time.Second
+
+type countedNav struct {
+	navCounts
+	at time.Time
 }
 
 // failedView is the failed documents page.
