@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -28,8 +29,9 @@ type dashboardView struct {
 }
 
 type touchlessCard struct {
-	Label string
-	intake.Touchless
+	Label            string
+	Total, Touchless int
+	Rate             float64
 }
 
 func (s *Server) dashboardPage(c *gin.Context) {
@@ -46,7 +48,7 @@ func (s *Server) dashboardPage(c *gin.Context) {
 			fail(err)
 			return
 		}
-		v.Touchless = append(v.Touchless, touchlessCard{Label: p.label, Touchless: t})
+		v.Touchless = append(v.Touchless, touchlessCard{Label: p.label, Total: t.Total, Touchless: t.Touchless, Rate: t.Rate()})
 	}
 	month := now.AddDate(0, 0, -30)
 	rates := func(by string, n int) (template.HTML, error) {
@@ -105,9 +107,17 @@ func (s *Server) dashboardPage(c *gin.Context) {
 func countBars(cs []intake.Count, unit string) []bar {
 	bars := make([]bar, len(cs))
 	for i, c := range cs {
-		bars[i] = bar{Label: c.Label, Value: float64(c.N), Text: fmt.Sprintf("%d %s", c.N, unit)}
+		bars[i] = bar{Label: c.Label, Value: float64(c.N), Text: plural(c.N, unit)}
 	}
 	return bars
+}
+
+// plural says "1 order", "3 orders".
+func plural(n int, unit string) string {
+	if n == 1 {
+		unit = strings.TrimSuffix(unit, "s")
+	}
+	return fmt.Sprintf("%d %s", n, unit)
 }
 
 // sortCounts puts the largest first, then by label.
