@@ -18,6 +18,7 @@ import (
 	"github.com/ordergate/ordergate/intake"
 	"github.com/ordergate/ordergate/parsers"
 	"github.com/ordergate/ordergate/parsers/edifact"
+	"github.com/ordergate/ordergate/parsers/sheet"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; empty,
@@ -164,9 +165,11 @@ func acks(cfg config.Config) *intake.AckOptions {
 }
 
 // registry lists the formats this build reads, in sniffing order, with
-// the configured bounds on quantities and prices.
-func registry(l config.Limits) *parsers.Registry {
-	return parsers.NewRegistry(edifact.New()).WithLimits(l.Parsers())
+// the configured bounds on quantities and prices. layouts, when set, gives
+// the sheet parsers the layouts the desk stored per customer.
+func registry(l config.Limits, layouts sheet.LayoutSource) *parsers.Registry {
+	sheets := sheet.Options{Limits: l.Sheets(), Layouts: layouts}
+	return parsers.NewRegistry(edifact.New(), sheet.NewXLSX(sheets), sheet.NewCSV(sheets)).WithLimits(l.Parsers())
 }
 
 func (e *env) version(args []string) int {
