@@ -81,7 +81,7 @@ func buildLines(g *grid, t *tableLayout, docMark byte) (lines []order.Line, skip
 	}
 	fieldsOf := order.FieldOf
 	src := func(ln *order.Line, f Field, rowNo, j int) {
-		ln.Sources.SetField(fieldsOf(string(f)), order.CellSource(g.index, rowNo, j+1))
+		ln.Sources.SetField(fieldsOf(string(f)), order.CellSource(g.sourceSheet(), rowNo, j+1))
 	}
 	readNum := func(r *row, j int) (order.Decimal, string, bool, error) {
 		c := r.at(j)

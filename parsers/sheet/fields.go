@@ -118,7 +118,7 @@ func (t *tableLayout) isColumn(j int) bool {
 // applyHeader writes the values found to the order, each with its source.
 func applyHeader(g *grid, po *order.PurchaseOrder, vals map[string]labelled) {
 	src := func(field string, v labelled) {
-		po.Sources.Set(field, order.CellSource(g.index, v.row, v.col))
+		po.Sources.Set(field, order.CellSource(g.sourceSheet(), v.row, v.col))
 	}
 	if v, ok := vals[labelPONumber]; ok && strings.ContainsFunc(v.value, func(r rune) bool { return r >= '0' && r <= '9' }) {
 		po.PONumber = identifierText(v.cell)

@@ -135,8 +135,9 @@ func TestLayouts(t *testing.T) {
 					if g != ws {
 						t.Errorf("line %d:\n got %s\nwant %s", k+1, g, ws)
 					}
-					if src := gl.Sources.Get("quantity"); src.Cell() == "" {
-						t.Errorf("line %d: the quantity has no source cell", k+1)
+					src := gl.Sources.Get("quantity")
+					if src.Cell() == "" || src.Sheet() > len(got.SourceSheets) || (src.Sheet() == 0) != (len(got.SourceSheets) == 0) {
+						t.Errorf("line %d: quantity source %v with sheets %v", k+1, src, got.SourceSheets)
 					}
 				}
 			}

@@ -289,3 +289,13 @@ func (wb *workbook) read(name string, number int, lim Limits) (*grid, error) {
 	}
 	return g, nil
 }
+
+// sourceSheet is the sheet number of the grid's cells in an order's
+// sources: 1, the order's only entry in SourceSheets, for a workbook; 0
+// for CSV.
+func (g *grid) sourceSheet() int {
+	if g.name == "" {
+		return 0
+	}
+	return 1
+}

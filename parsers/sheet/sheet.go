@@ -71,19 +71,19 @@ func withDefaults(o Options) Options {
 // Name implements parsers.Parser.
 func (p *Parser) Name() string { return p.format }
 
-// Sniff implements parsers.Parser: an XLSX workbook is a ZIP archive whose
-// first entries are those of an Office Open XML package with an xl/ part
-// (a Word or PowerPoint file is not); CSV is text that is not EDIFACT or
-// a mail, whose lines split into a table (see sniffCSV).
+// Sniff implements parsers.Parser: an XLSX workbook is a ZIP archive that
+// is not a Word or PowerPoint file; CSV is text that is not EDIFACT or a
+// mail, whose lines split into a table (see sniffCSV).
 func (p *Parser) Sniff(head []byte, contentType string) bool {
 	if p.format == FormatXLSX {
 		if !bytes.HasPrefix(head, []byte("PK\x03\x04")) {
 			return false
 		}
-		if strings.Contains(contentType, "spreadsheetml") {
-			return true
-		}
-		return bytes.Contains(head, []byte("xl/")) && !bytes.Contains(head, []byte("word/")) && !bytes.Contains(head, []byte("ppt/"))
+		// A workbook's parts may come after a large thumbnail, beyond the
+		// head: any ZIP archive that is not a Word or PowerPoint file is
+		// read as one, and Parse says what it is when it is not (an
+		// OpenDocument spreadsheet, another archive).
+		return !bytes.Contains(head, []byte("word/")) && !bytes.Contains(head, []byte("ppt/"))
 	}
 	return sniffCSV(head, contentType)
 }
@@ -169,6 +169,9 @@ func (p *Parser) Read(ctx context.Context, doc parsers.Document) (*Workbook, err
 	var grids []*grid
 	switch p.format {
 	case FormatXLSX:
+		if bytes.Contains(doc.Data[:min(len(doc.Data), 200)], []byte("application/vnd.oasis.opendocument.spreadsheet")) {
+			return nil, errors.New("the file is an OpenDocument spreadsheet (.ods); save it as an Excel workbook (.xlsx) or CSV and send it again")
+		}
 		x, err := openWorkbook(doc.Data, lim)
 		if err != nil {
 			return nil, err
