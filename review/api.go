@@ -28,13 +28,15 @@ func apiError(c *gin.Context, status int, msg string) {
 }
 
 // fail answers the error of an action, mapped to one status here and
-// nowhere else: 400 for an invalid request (intake.ErrInvalid), 404
+// nowhere else: 400 for an invalid request (intake.ErrInvalid), 403 for an
+// order link that does not open (intake.ErrLinkInvalid), 404
 // (intake.ErrNotFound), 409 when the action does not apply to the order as
 // it is (intake.ErrConflict), 413 over a size limit, 422 for master data
-// that cannot be taken (with every problem), 503 with Retry-After for a
-// database failure that passes by itself (a deadlock, a lost connection:
-// intake.Transient; nothing was changed), 500 for anything else, which is
-// logged and answered without its details.
+// that cannot be taken (with every problem), 429 with Retry-After for a
+// link used too fast, 503 with Retry-After while the master data is
+// loading or for a database failure that passes by itself (a deadlock, a
+// lost connection: intake.Transient; nothing was changed), 500 for
+// anything else, which is logged and answered without its details.
 func (s *Server) fail(c *gin.Context, err error) {
 	msg := intake.Message(err)
 	if msg == "" {
