@@ -199,8 +199,11 @@ func lineLike(r *row) bool {
 
 // productColumn finds, among the whole-number columns, the quantity that
 // times another column (the price) gives a third (the amount) on most
-// rows.
+// rows. It tries the first few columns on the first rows only: a sheet of
+// a hundred numeric columns is no order line of quantity and price.
 func productColumn(g *grid, start int, ints, all []int) (int, bool) {
+	const maxCols, maxRows = 8, 200
+	ints, all = ints[:min(len(ints), maxCols)], all[:min(len(all), maxCols)]
 	val := func(r *row, j int) (order.Decimal, bool) {
 		c := r.at(j)
 		if c.raw != "" {
@@ -224,7 +227,7 @@ func productColumn(g *grid, start int, ints, all []int) (int, bool) {
 					continue
 				}
 				hits, n := 0, 0
-				for i := start; i < len(g.rows); i++ {
+				for i := start; i < min(len(g.rows), start+maxRows); i++ {
 					r := &g.rows[i]
 					qv, ok1 := val(r, q)
 					pv, ok2 := val(r, p)

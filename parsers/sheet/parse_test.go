@@ -2,6 +2,7 @@ package sheet_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -227,5 +228,25 @@ func TestPONumberFallsBackToTheFileName(t *testing.T) {
 		parsers.Document{Name: "Beställning 4711.csv", Data: []byte("Art;Antal\nA;2\n")})
 	if err != nil || len(res.Orders) != 1 || res.Orders[0].PONumber != "Beställning 4711" || len(res.Warnings) != 1 {
 		t.Fatalf("%v %+v", err, res)
+	}
+}
+
+// TestWideNumericSheetIsRefusedQuickly: a headerless sheet of sixty
+// numeric columns is refused (no quantity column can be told) after
+// looking at a few columns and rows; before the bound the search for a
+// quantity times a price giving an amount tried every triple of columns
+// on every row (3m40s for 2,000 rows).
+func TestWideNumericSheetIsRefusedQuickly(t *testing.T) {
+	var b strings.Builder
+	for i := range 2000 {
+		b.WriteString("K" + strconv.Itoa(i))
+		for j := range 60 {
+			b.WriteString(";" + strconv.Itoa(1+(i*7+j*13)%97))
+		}
+		b.WriteString("\n")
+	}
+	_, err := parseCSV(t, []byte(b.String()), sheet.Options{})
+	if err == nil || !strings.Contains(err.Error(), "more than one column of whole numbers") {
+		t.Fatalf("err = %v", err)
 	}
 }
