@@ -41,6 +41,7 @@ type Config struct {
 	Sources  Sources  `yaml:"sources"`
 	EDI      EDI      `yaml:"edi"`
 	Matching Matching `yaml:"matching"`
+	Desk     Desk     `yaml:"desk"`
 	// Mail is the SMTP relay that answers customers who order by mail;
 	// empty addr: no mails are sent.
 	Mail mailer.Config `yaml:"mail"`
@@ -55,6 +56,22 @@ type HTTP struct {
 	Addr string `yaml:"addr"`
 	// ShutdownTimeout bounds graceful shutdown (in-flight requests and jobs).
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// InsecureCookies sends the desk's session cookie without Secure, for
+	// a gateway reached over plain HTTP on a host other than localhost
+	// (browsers keep Secure cookies for localhost). Serve it over HTTPS
+	// instead wherever you can.
+	InsecureCookies bool `yaml:"insecure_cookies"`
+}
+
+// Desk configures the sales desk's screens.
+type Desk struct {
+	// SLA is how long an order may wait in review before its age shows
+	// red (amber from a quarter of it). Default 4h.
+	SLA time.Duration `yaml:"sla"`
+	// IdleTimeout ends a session unused this long (default 1h); Lifetime
+	// ends every session this long after login (default 12h).
+	IdleTimeout time.Duration `yaml:"idle_timeout"`
+	Lifetime    time.Duration `yaml:"session_lifetime"`
 }
 
 // Log configures structured logging.
@@ -113,6 +130,7 @@ func (l Limits) Parsers() parsers.Limits {
 // Sources lists the intake sources.
 type Sources struct {
 	FileDrop []FileDrop `yaml:"file_drop"`
+	Mailbox  []Mailbox  `yaml:"mailbox"`
 }
 
 // FileDrop is a watched folder. Files appear in Dir; processed ones move to
@@ -261,6 +279,7 @@ func (c *Config) fillDefaults() {
 			d.StableFor = 2 * time.Second
 		}
 	}
+	c.fillMailboxDefaults()
 	if c.Matching.Currency == "" {
 		c.Matching.Currency = "EUR"
 	}
@@ -349,6 +368,9 @@ func (c *Config) Validate() error {
 	if len(c.Matching.Currency) != 3 || strings.ToUpper(c.Matching.Currency) != c.Matching.Currency {
 		bad("matching.currency", "%q is not an ISO 4217 code such as EUR", c.Matching.Currency)
 	}
+	if c.Desk.SLA < 0 || c.Desk.IdleTimeout < 0 || c.Desk.Lifetime < 0 {
+		bad("desk", "sla, idle_timeout and session_lifetime must not be negative")
+	}
 	if c.Matching.ERPReportLag < 0 {
 		bad("matching.erp_report_lag", "must not be negative")
 	}
@@ -383,6 +405,7 @@ func (c *Config) Validate() error {
 			bad(key+".stable_for", "must not be negative")
 		}
 	}
+	c.validateMailboxes(bad)
 	if c.Mail.Addr != "" {
 		if err := c.Mail.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("config: %w", err))
@@ -404,6 +427,15 @@ func (c Config) Masked() Config {
 		m.Mail.Password = "xxxxx"
 	}
 	m.Sources.FileDrop = append([]FileDrop(nil), c.Sources.FileDrop...)
+	m.Sources.Mailbox = append([]Mailbox(nil), c.Sources.Mailbox...)
+	for i := range m.Sources.Mailbox {
+		if m.Sources.Mailbox[i].Password != "" {
+			m.Sources.Mailbox[i].Password = "xxxxx"
+		}
+		if m.Sources.Mailbox[i].OAuth2Token != "" {
+			m.Sources.Mailbox[i].OAuth2Token = "xxxxx"
+		}
+	}
 	return m
 }
 

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding"
 	"errors"
 	"fmt"
 	"reflect"
@@ -30,8 +31,9 @@ func decodeYAML(data []byte, cfg *Config) error {
 }
 
 var (
-	durationType    = reflect.TypeFor[time.Duration]()
-	unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
+	durationType        = reflect.TypeFor[time.Duration]()
+	unmarshalerType     = reflect.TypeFor[yaml.Unmarshaler]()
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
 )
 
 func decodeNode(n *yaml.Node, v reflect.Value, key string, errs *[]error) {
@@ -49,6 +51,11 @@ func decodeNode(n *yaml.Node, v reflect.Value, key string, errs *[]error) {
 	case reflect.PointerTo(t).Implements(unmarshalerType):
 		if err := n.Decode(v.Addr().Interface()); err != nil {
 			bad("%s", strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+	case reflect.PointerTo(t).Implements(textUnmarshalerType) && n.Kind == yaml.ScalarNode:
+		// A value type that reads itself from text (order.Decimal).
+		if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.Value)); err != nil {
+			bad("%v", err)
 		}
 	case t.Kind() == reflect.Struct:
 		if n.Kind != yaml.MappingNode {

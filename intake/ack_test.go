@@ -65,10 +65,10 @@ func TestAcknowledgementsGoBackToThePartner(t *testing.T) {
 		t.Fatal(err)
 	}
 	o = waitOrder(t, pool, bad.DocumentID, intake.StateReview)
-	if err := p.RejectOrder(ctx, o.ID, ""); err == nil {
+	if _, err := p.Reject(ctx, deskUser, o.ID, ""); err == nil {
 		t.Fatal("a rejection without a reason was accepted")
 	}
-	if err := p.RejectOrder(ctx, o.ID, "we do not sell item 5400000000034"); err != nil {
+	if _, err := p.Reject(ctx, deskUser, o.ID, "we do not sell item 5400000000034"); err != nil {
 		t.Fatal(err)
 	}
 	files := waitFiles(t, out, "ORDRSP_*.edi", 2)
@@ -115,7 +115,7 @@ func TestAcknowledgementsGoBackToThePartner(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if err := p.RejectOrder(ctx, o.ID, "again"); err == nil {
+	if _, err := p.Reject(ctx, deskUser, o.ID, "again"); err == nil {
 		t.Fatal("a rejected order was rejected twice")
 	}
 }
@@ -220,7 +220,7 @@ func TestORDRSPDoesNotReadTheDocumentAgain(t *testing.T) {
 	if _, err := b.pool.Exec(ctx, `UPDATE documents SET raw = ''::bytea WHERE id = $1`, o.DocumentID); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.p.RejectOrder(ctx, o.ID, "we do not sell item 5400000000034"); err != nil {
+	if _, err := b.p.Reject(ctx, deskUser, o.ID, "we do not sell item 5400000000034"); err != nil {
 		t.Fatal(err)
 	}
 	path := waitFiles(t, out, "ORDRSP_*.edi", 1)[0]
@@ -240,7 +240,7 @@ func TestORDRSPDoesNotReadTheDocumentAgain(t *testing.T) {
 	if _, err := b.pool.Exec(ctx, `DELETE FROM document_interchanges WHERE document_id = $1`, o.DocumentID); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.p.RejectOrder(ctx, o.ID, "not sold"); err != nil {
+	if _, err := b.p.Reject(ctx, deskUser, o.ID, "not sold"); err != nil {
 		t.Fatal(err)
 	}
 	found := false

@@ -40,6 +40,20 @@ type CatalogMatcher struct {
 	Version func() int64
 }
 
+// FindItem returns our SKU as the catalog spells it, for a SKU the desk
+// typed (any spelling: "ab-12" is AB12), and whether there is such an item.
+func (m *CatalogMatcher) FindItem(sku string) (string, bool) {
+	snap := m.Snapshot()
+	if snap == nil {
+		return "", false
+	}
+	id, ok := snap.ItemBySKU(sku)
+	if !ok {
+		return "", false
+	}
+	return snap.SKU(id), true
+}
+
 // CatalogVersion is the master-data version matching uses now; without a
 // Version function it claims every version, so nothing waits.
 func (m *CatalogMatcher) CatalogVersion() int64 {

@@ -64,6 +64,9 @@ type Options struct {
 	// Mailer, when set, answers customers who order by mail (confirmation
 	// or rejection).
 	Mailer Mailer
+	// NoticesPerHour is the most answers one address gets in an hour
+	// (default DefaultNoticesPerHour); further ones are held back.
+	NoticesPerHour int
 	// Metrics, when set, records job latency.
 	Metrics *Metrics
 }
@@ -164,6 +167,11 @@ func (p *Pipeline) ReceiveTx(ctx context.Context, tx pgx.Tx, in Inbound) (Receiv
 	r, err := insertDocument(ctx, tx, in)
 	if err != nil || r.Duplicate {
 		return r, err
+	}
+	if in.Mail != nil {
+		if err := insertMail(ctx, tx, r.DocumentID, in.Mail); err != nil {
+			return Received{}, err
+		}
 	}
 	if _, err := p.client.InsertTx(ctx, tx, ParseArgs{DocumentID: r.DocumentID}, nil); err != nil {
 		return Received{}, fmt.Errorf("intake: enqueue parse: %w", err)

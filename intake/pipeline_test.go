@@ -241,3 +241,6 @@ func TestOrderOverTheLineLimitWaitsForTheDesk(t *testing.T) {
 		t.Fatalf("the short order must go on: %+v", orders[1])
 	}
 }
+
+// deskUser is the desk user of the tests' desk actions.
+var deskUser = intake.Actor{Name: "anna"}

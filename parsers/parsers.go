@@ -53,6 +53,34 @@ type Result struct {
 	// Interchanges are the envelopes of the EDI interchanges the document
 	// holds (none for other formats), for replies to its orders.
 	Interchanges []Interchange
+	// Parts lists the parts of a document made of several (a mail's
+	// bodies and attachments), none for other formats.
+	Parts []Part
+}
+
+// Part is one part of a document that holds several, such as a mail's
+// text and attachments, as the parser found it: what the review screen
+// lists beside the orders, and GET /api/v1/documents/{id}/parts/{n}
+// serves.
+type Part struct {
+	Index       int    `json:"index"` // 1-based, in document order
+	Name        string `json:"name,omitempty"`
+	ContentType string `json:"content_type"`
+	Size        int    `json:"size"`
+	// Role is body (the text read for order lines), text (another
+	// alternative of it), attachment, inline (an image of the text, such
+	// as a logo) or message (a forwarded mail).
+	Role string `json:"role"`
+	// Format is the parser that read the part; Read is false for a part
+	// no parser reads, which Note then says in words ("not read
+	// automatically: PDF document").
+	Format string `json:"format,omitempty"`
+	Read   bool   `json:"read"`
+	Orders int    `json:"orders,omitempty"` // orders read from it
+	Note   string `json:"note,omitempty"`
+	// Text is the text as read (for the body): the lines that
+	// order.LineSource numbers.
+	Text string `json:"text,omitempty"`
 }
 
 // Interchange is what a reply to an EDI interchange needs of its envelope
