@@ -21,6 +21,7 @@ import (
 	"github.com/ordergate/ordergate/mailer"
 	"github.com/ordergate/ordergate/order"
 	"github.com/ordergate/ordergate/parsers"
+	"github.com/ordergate/ordergate/parsers/sheet"
 )
 
 // Config is the whole configuration. Field comments are the reference that
@@ -105,12 +106,20 @@ type Limits struct {
 	MaxLines         int      `yaml:"max_lines"`          // lines in one order
 	MaxSheetRows     int      `yaml:"max_sheet_rows"`
 	MaxZipExpansion  ByteSize `yaml:"max_zip_expansion"` // uncompressed size of an XLSX
+	MaxSheetColumns  int      `yaml:"max_sheet_columns"` // rightmost column of a sheet with a value
+	MaxCellBytes     ByteSize `yaml:"max_cell_bytes"`    // one cell of a sheet
 	// MaxQuantity and MaxUnitPrice bound every order line of every format
 	// (quantity and price basis; net and gross unit price); an order over
 	// them is refused as unreadable, saying which line. Default 1000000000
 	// each. See parsers.Limits.
 	MaxQuantity  order.Decimal `yaml:"max_quantity"`
 	MaxUnitPrice order.Decimal `yaml:"max_unit_price"`
+}
+
+// Sheets returns the limits of the spreadsheet parsers.
+func (l Limits) Sheets() sheet.Limits {
+	return sheet.Limits{MaxRows: l.MaxSheetRows, MaxColumns: l.MaxSheetColumns, MaxCellBytes: int(l.MaxCellBytes),
+		MaxUnzipped: int64(l.MaxZipExpansion)}
 }
 
 // Parsers returns the limits the parsers registry enforces.
@@ -197,6 +206,8 @@ func Default() Config {
 			MaxLines:         10000,
 			MaxSheetRows:     100000,
 			MaxZipExpansion:  200 << 20,
+			MaxSheetColumns:  256,
+			MaxCellBytes:     32 << 10,
 			MaxQuantity:      order.NewDecimal(parsers.DefaultMaxQuantity),
 			MaxUnitPrice:     order.NewDecimal(parsers.DefaultMaxUnitPrice),
 		},
@@ -341,6 +352,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Limits.MaxZipExpansion <= 0 {
 		bad("limits.max_zip_expansion", "must be positive")
+	}
+	if c.Limits.MaxSheetColumns <= 0 || c.Limits.MaxSheetColumns > 16384 {
+		bad("limits.max_sheet_columns", "must be from 1 to 16384 (column XFD, the last a workbook has)")
+	}
+	if c.Limits.MaxCellBytes <= 0 || c.Limits.MaxCellBytes > 1<<30 {
+		bad("limits.max_cell_bytes", "must be positive and at most 1GiB")
 	}
 	if c.Limits.MaxQuantity.Sign() <= 0 {
 		bad("limits.max_quantity", "must be positive")

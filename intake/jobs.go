@@ -181,7 +181,7 @@ func (w *parseWorker) parse(ctx context.Context, doc Document) (res parsers.Resu
 		}
 	}()
 	return w.p.opts.Registry.Parse(ctx, parsers.Document{
-		Name: doc.FileName, ContentType: doc.ContentType, Data: doc.Raw, Sender: doc.Sender,
+		Name: doc.FileName, ContentType: doc.ContentType, Data: doc.Raw, Sender: doc.Sender, Customer: doc.CustomerNumber,
 	})
 }
 

@@ -37,6 +37,7 @@ const (
 	SenderUser   = "user"   // the desk user who uploaded the file
 	SenderAPI    = "api"    // an API client
 	SenderFolder = "folder" // a file dropped into a watched folder
+	SenderLink   = "link"   // a customer's buyer through an order link the desk issued
 )
 
 // Sender identifies who sent a document, as far as the channel can tell.

@@ -24,6 +24,10 @@ type Document struct {
 	ContentType string // as declared by the channel, may be empty or wrong
 	Data        []byte
 	Sender      order.Sender
+	// Customer is our number of the customer a person chose for the
+	// document (at upload), if any; parsers that keep what they learned
+	// per customer (sheet layouts) look it up by this.
+	Customer string
 }
 
 // MessageError is one message (or sheet, or mail part) inside a document that
@@ -182,6 +186,8 @@ func Describe(head []byte) string {
 		return "UTF-16 text (save it as UTF-8, or in the character set the partner agreed, and send it again)"
 	case len(head) >= 3 && string(head[:3]) == "ISA":
 		return "ANSI X12 interchange (only UN/EDIFACT is accepted)"
+	case len(head) >= 8 && string(head[:8]) == "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1":
+		return "Excel 97-2003 workbook (.xls) or another old Office file (save it as .xlsx or CSV and send it again)"
 	case ct == "application/pdf":
 		return "PDF document (send the order as EDIFACT, CSV or XLSX)"
 	case ct == "application/zip":

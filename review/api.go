@@ -30,13 +30,15 @@ func apiError(c *gin.Context, status int, msg string) {
 }
 
 // fail answers the error of an action, mapped to one status here and
-// nowhere else: 400 for an invalid request (intake.ErrInvalid), 404
+// nowhere else: 400 for an invalid request (intake.ErrInvalid), 403 for an
+// order link that does not open (intake.ErrLinkInvalid), 404
 // (intake.ErrNotFound), 409 when the action does not apply to the order as
 // it is (intake.ErrConflict), 413 over a size limit, 422 for master data
-// that cannot be taken (with every problem), 503 with Retry-After for a
-// database failure that passes by itself (a deadlock, a lost connection:
-// intake.Transient; nothing was changed), 500 for anything else, which is
-// logged and answered without its details.
+// that cannot be taken (with every problem), 429 with Retry-After for a
+// link used too fast, 503 with Retry-After while the master data is
+// loading or for a database failure that passes by itself (a deadlock, a
+// lost connection: intake.Transient; nothing was changed), 500 for
+// anything else, which is logged and answered without its details.
 func (s *Server) fail(c *gin.Context, err error) {
 	msg := intake.Message(err)
 	if msg == "" {
@@ -44,9 +46,18 @@ func (s *Server) fail(c *gin.Context, err error) {
 	}
 	var ie *masterdata.ImportError
 	var mbe *http.MaxBytesError
+	var rle *intake.RateLimitError
 	switch {
 	case errors.Is(err, intake.ErrInvalid):
 		apiError(c, http.StatusBadRequest, msg)
+	case errors.Is(err, intake.ErrLinkInvalid):
+		apiError(c, http.StatusForbidden, msg)
+	case errors.As(err, &rle):
+		c.Header("Retry-After", strconv.Itoa(int(rle.RetryAfter.Seconds()+0.999)))
+		apiError(c, http.StatusTooManyRequests, msg)
+	case errors.Is(err, intake.ErrCatalogNotReady):
+		c.Header("Retry-After", "5")
+		apiError(c, http.StatusServiceUnavailable, "the master data is still being loaded; try again in a few seconds")
 	case errors.Is(err, intake.ErrNotFound):
 		apiError(c, http.StatusNotFound, msg)
 	case errors.Is(err, intake.ErrConflict):
@@ -117,6 +128,44 @@ func (s *Server) requireAPIKey(c *gin.Context) {
 // to. It answers 201 with the document id, or 200 for a repeat of a
 // document received before.
 func (s *Server) postDocument(c *gin.Context) {
+	doc, ok := s.readDocument(c)
+	if !ok {
+		return
+	}
+	data, name, ctype, customer := doc.data, doc.name, doc.ctype, doc.customer
+	client := c.GetString("api_client")
+	r, err := s.Pipeline.Receive(c.Request.Context(), intake.Inbound{
+		Channel:        intake.ChannelAPI,
+		SourceRef:      "api:" + client,
+		Sender:         order.Sender{Kind: order.SenderAPI, ID: client, Verified: true},
+		FileName:       name,
+		ContentType:    ctype,
+		CustomerNumber: customer,
+		Data:           data,
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	setAudit(c, "document_id", r.DocumentID)
+	if r.Duplicate {
+		c.JSON(http.StatusOK, gin.H{"document_id": r.DocumentID, "duplicate": true, "duplicate_of": r.DuplicateOf})
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"document_id": r.DocumentID})
+}
+
+// upload is a document as a request carries it.
+type upload struct {
+	data                  []byte
+	name, ctype, customer string
+}
+
+// readDocument reads the document of a request: a multipart form with a
+// "file" field (and "customer"), or the raw body with its Content-Type and
+// the file name in Content-Disposition or ?name=; ?customer= names the
+// customer. It answers 400 or 413 itself when it cannot.
+func (s *Server) readDocument(c *gin.Context) (upload, bool) {
 	limit := s.MaxDocumentBytes
 	if limit <= 0 {
 		limit = 25 << 20
@@ -130,20 +179,20 @@ func (s *Server) postDocument(c *gin.Context) {
 		fh, ferr := c.FormFile("file")
 		if isTooLarge(ferr) {
 			apiError(c, http.StatusRequestEntityTooLarge, sizeLimit("the document", limit, "limits.max_document_bytes"))
-			return
+			return upload{}, false
 		}
 		if ferr != nil {
 			apiError(c, http.StatusBadRequest, "send the document in a multipart form field named file")
-			return
+			return upload{}, false
 		}
 		if fh.Size > limit {
 			apiError(c, http.StatusRequestEntityTooLarge, sizeLimit("the document", limit, "limits.max_document_bytes"))
-			return
+			return upload{}, false
 		}
 		f, oerr := fh.Open()
 		if oerr != nil {
 			s.internal(c, oerr)
-			return
+			return upload{}, false
 		}
 		data, err = io.ReadAll(io.LimitReader(f, limit+1))
 		f.Close()
@@ -161,36 +210,17 @@ func (s *Server) postDocument(c *gin.Context) {
 	}
 	if isTooLarge(err) || int64(len(data)) > limit {
 		apiError(c, http.StatusRequestEntityTooLarge, sizeLimit("the document", limit, "limits.max_document_bytes"))
-		return
+		return upload{}, false
 	}
 	if err != nil {
 		apiError(c, http.StatusBadRequest, "the document could not be read to its end (the upload broke off); send it again")
-		return
+		return upload{}, false
 	}
 	if len(data) == 0 {
 		apiError(c, http.StatusBadRequest, "the document is empty")
-		return
+		return upload{}, false
 	}
-	client := c.GetString("api_client")
-	r, err := s.Pipeline.Receive(c.Request.Context(), intake.Inbound{
-		Channel:        intake.ChannelAPI,
-		SourceRef:      "api:" + client,
-		Sender:         order.Sender{Kind: order.SenderAPI, ID: client, Verified: true},
-		FileName:       filepath.Base(name),
-		ContentType:    ctype,
-		CustomerNumber: customer,
-		Data:           data,
-	})
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	setAudit(c, "document_id", r.DocumentID)
-	if r.Duplicate {
-		c.JSON(http.StatusOK, gin.H{"document_id": r.DocumentID, "duplicate": true, "duplicate_of": r.DuplicateOf})
-		return
-	}
-	c.JSON(http.StatusCreated, gin.H{"document_id": r.DocumentID})
+	return upload{data: data, name: filepath.Base(name), ctype: ctype, customer: customer}, true
 }
 
 // isTooLarge reports a body cut off by http.MaxBytesReader.

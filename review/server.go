@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +36,10 @@ type Server struct {
 	MaxDocumentBytes int64
 	// ReportLag is passed to master-data pushes (matching.erp_report_lag).
 	ReportLag time.Duration
+	// LinkLimiter rate-limits each customer's order link; nil gives the
+	// defaults (30 requests a minute, bursts of 20).
+	LinkLimiter *intake.LinkLimiter
+	limiterOnce sync.Once
 	// UI configures the desk's screens.
 	UI UIOptions
 	// Catalog, when set, is the master data matching uses now (the live
@@ -113,6 +118,23 @@ func (s *Server) routes(r *gin.Engine) {
 	api.POST("/orders/:id/rematch", s.rematchOrder)
 	api.POST("/orders/:id/lines/:line/learn", s.learnLine)
 	api.PUT("/masterdata/:kind", s.putMasterData)
+	api.POST("/documents/preview", s.previewDocument)
+	api.GET("/items", s.items)
+	api.POST("/quick-orders", s.postQuickOrder)
+	api.GET("/customers/:number/sheet-layouts", s.listSheetLayouts)
+	api.PUT("/customers/:number/sheet-layouts", s.putSheetLayout)
+	api.DELETE("/customers/:number/sheet-layouts/:id", s.deleteSheetLayout)
+	api.GET("/customers/:number/links", s.listLinks)
+	api.POST("/customers/:number/links", s.createLink)
+	api.DELETE("/customers/:number/links/:id", s.revokeLink)
+
+	// A customer's order link: no API key, the token opens the
+	// customer's assortment only; each submission is audited by intake.
+	link := r.Group("/api/v1/links/:token", s.requireLink)
+	link.GET("", s.linkInfo)
+	link.GET("/items", s.linkItems)
+	link.POST("/orders", s.linkOrder)
+	link.POST("/documents", s.linkDocument)
 
 	r.GET("/login", s.loginPage)
 	r.POST("/login", s.login)

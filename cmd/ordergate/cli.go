@@ -19,6 +19,7 @@ import (
 	"github.com/ordergate/ordergate/parsers"
 	"github.com/ordergate/ordergate/parsers/edifact"
 	"github.com/ordergate/ordergate/parsers/email"
+	"github.com/ordergate/ordergate/parsers/sheet"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; empty,
@@ -166,14 +167,15 @@ func acks(cfg config.Config) *intake.AckOptions {
 }
 
 // registry lists the formats this build reads, in sniffing order, with
-// the configured bounds on quantities and prices.
-// registry is every format ordergate reads. A mail's attachments are
+// the configured bounds on quantities and prices. A mail's attachments are
 // read by the same formats (each attachment by content); a format added
 // to formats is read in attachments too. The mail parser comes right
 // after EDIFACT: its sniff (mail header fields) is strict, and a mail
-// must never be taken for a CSV file.
-func registry(cfg config.Config) *parsers.Registry {
-	formats := []parsers.Parser{edifact.New()}
+// must never be taken for a CSV file. layouts, when set, gives the sheet
+// parsers the layouts the desk stored per customer.
+func registry(cfg config.Config, layouts sheet.LayoutSource) *parsers.Registry {
+	sheets := sheet.Options{Limits: cfg.Limits.Sheets(), Layouts: layouts}
+	formats := []parsers.Parser{edifact.New(), sheet.NewXLSX(sheets), sheet.NewCSV(sheets)}
 	attachments := parsers.NewRegistry(formats...).WithLimits(cfg.Limits.Parsers())
 	mail := email.New(email.Options{Limits: cfg.MailLimits(), Attachments: attachments})
 	all := append([]parsers.Parser{formats[0], mail}, formats[1:]...)
