@@ -22,6 +22,7 @@ import (
 	"github.com/ordergate/ordergate/masterdata"
 	"github.com/ordergate/ordergate/parsers"
 	"github.com/ordergate/ordergate/parsers/edifact"
+	"github.com/ordergate/ordergate/parsers/sheet"
 )
 
 // The desk fixture's master data: Brasserie (10001) on auto-approve, Café
@@ -72,7 +73,9 @@ func newDeskFixture(t *testing.T) *deskFixture {
 	go live.Run(ctx)
 	<-live.Ready()
 	rcv := erptest.NewWebhookReceiver(t, "s3cret")
-	pipe, err := intake.New(intake.Options{Pool: pool, Registry: parsers.NewRegistry(edifact.New()), Workers: 2, Log: log,
+	sheets := sheet.Options{Layouts: intake.SheetLayouts{Pool: pool}}
+	pipe, err := intake.New(intake.Options{Pool: pool, Registry: parsers.NewRegistry(edifact.New(), sheet.NewXLSX(sheets), sheet.NewCSV(sheets)),
+		Workers: 2, Log: log,
 		Matcher: &intake.CatalogMatcher{Snapshot: live.Snapshot, Version: live.Version,
 			Now: func() time.Time { return time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC) }},
 		ERP:      erp.NewWebhook(rcv.Config(), &http.Client{Timeout: 5 * time.Second}, log),

@@ -36,10 +36,10 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pages are the templates a handler renders; each must exist.
-var pages = []string{"login", "queue", "failed", "order", "dashboard", "audit", "users", "error"}
+var pages = []string{"login", "queue", "failed", "order", "dashboard", "audit", "users", "error", "upload", "quick", "links"}
 
 // fragments are the named templates handlers render on their own for htmx.
-var fragments = []string{"queue_rows", "order_panel", "item_hits"}
+var fragments = []string{"queue_rows", "order_panel", "item_hits", "upload_preview", "quick_line", "quick_form"}
 
 // ui is the parsed templates and the asset table, made at start-up.
 var ui = mustLoadUI()

@@ -30,7 +30,11 @@ type orderView struct {
 	Segments   []segmentView
 	TextLines  []string
 	SourceNote string
-	Lines      []lineView
+	// Grid is a sheet's rows (XLSX), with its column letters.
+	Grid        []gridRow
+	GridColumns []string
+	GridSheet   string
+	Lines       []lineView
 	// OrderExceptions are the exceptions of the order as a whole.
 	OrderExceptions []order.Exception
 	CustomerFix     bool
@@ -61,12 +65,12 @@ type lineView struct {
 	// functions called per line.
 	Price, Agreed string
 	Deleted       bool
-	Segs       string // the source segments, for highlighting
-	Qty, Unit  string
-	SentQty    string // the quantity as sent, when the desk changed it
-	ItemName   string
-	FromDesk   bool
-	FromXref   bool
+	Segs          string // the source segments, for highlighting
+	Qty, Unit     string
+	SentQty       string // the quantity as sent, when the desk changed it
+	ItemName      string
+	FromDesk      bool
+	FromXref      bool
 	// The fixes the line offers.
 	MapFix, QtyFix, PriceFix bool
 }
@@ -173,6 +177,8 @@ func (s *Server) orderData(c *gin.Context, o intake.Order, msg, kind string) (or
 				lineSegs[int(src.Index)] = true
 			} else if n := src.Line(); n > 0 {
 				segs = append(segs, strconv.Itoa(n))
+			} else if r := src.Row(); r > 0 {
+				segs = append(segs, strconv.Itoa(r))
 			}
 		}
 		lv.Segs = strings.Join(dedupe(segs), " ")
@@ -239,6 +245,17 @@ func (s *Server) orderData(c *gin.Context, o intake.Order, msg, kind string) (or
 			}
 			v.Segments = append(v.Segments, segmentView{Index: sg.Index, Text: sg.Text, Problem: problemSegs[sg.Index], Line: lineSegs[sg.Index]})
 		}
+	case o.PO.Format == "xlsx":
+		name := ""
+		if n := firstSheet(o.PO); n > 0 && n <= len(o.PO.SourceSheets) {
+			name = o.PO.SourceSheets[n-1]
+		}
+		grid, letters, err := sheetGrid(raw, name)
+		if err != nil {
+			v.SourceNote = "The workbook cannot be shown here (" + err.Error() + "); download it to read it."
+			break
+		}
+		v.Grid, v.GridColumns, v.GridSheet = grid, letters, name
 	case utf8.Valid(raw):
 		v.TextLines = strings.Split(strings.ReplaceAll(string(raw), "\r\n", "\n"), "\n")
 	default:
@@ -256,6 +273,19 @@ func (s *Server) orderData(c *gin.Context, o intake.Order, msg, kind string) (or
 		v.History = append(v.History, historyView{Event: e, What: describeEvent(e)})
 	}
 	return v, nil
+}
+
+// firstSheet is the sheet the order's lines were read from (1-based in
+// SourceSheets), 0 when none says.
+func firstSheet(po order.PurchaseOrder) int {
+	for _, l := range po.Lines {
+		for _, s := range l.Sources {
+			if n := s.Sheet(); n > 0 {
+				return n
+			}
+		}
+	}
+	return 0
 }
 
 func firstOf(vs ...string) string {

@@ -28,11 +28,11 @@
 
   // Highlight the source segments of an order line.
   function highlight(line) {
-    document.querySelectorAll(".segments li.hl, .textlines li.hl").forEach((li) => li.classList.remove("hl"));
+    document.querySelectorAll(".source .hl").forEach((el) => el.classList.remove("hl"));
     const segs = (line && line.dataset && line.dataset.segs) || "";
     let first = null;
     segs.split(" ").filter(Boolean).forEach((n) => {
-      const li = document.querySelector('.segments li[data-seg="' + n + '"], .textlines li[data-seg="' + n + '"]');
+      const li = document.querySelector('.source [data-seg="' + n + '"]');
       if (li) { li.classList.add("hl"); first = first || li; }
     });
     if (first) first.scrollIntoView({ block: "nearest" });
@@ -98,9 +98,11 @@
         const hits = scope.querySelector(".hits");
         if (hits) hits.innerHTML = "";
         input.focus();
+        input.dispatchEvent(new Event("change", { bubbles: true }));
       }
       return;
     }
+    if (e.target.closest("[data-more-rows]")) { moreRows(10); return; }
     const row = e.target.closest("tr[data-href]");
     if (row && !e.target.closest("a, button, form")) location.href = row.dataset.href;
     const line = e.target.closest("tbody.line");
@@ -109,6 +111,44 @@
   document.addEventListener("focusin", (e) => {
     const line = e.target.closest && e.target.closest("tbody.line");
     if (line) highlight(line);
+  });
+
+  // The quick order's lines: more rows, and a block pasted from a
+  // spreadsheet or a mail spread over the rows (item, quantity, unit per
+  // line; tab or semicolon between them).
+  function moreRows(n) {
+    const body = document.getElementById("quick-rows");
+    if (!body) return;
+    const last = body.querySelector("tr.qrow:last-child");
+    for (let i = 0; i < n; i++) {
+      const row = last.cloneNode(true);
+      row.querySelectorAll("input").forEach((inp) => (inp.value = ""));
+      row.querySelectorAll(".hits, .qinfo").forEach((el) => (el.innerHTML = ""));
+      body.appendChild(row);
+      if (window.htmx) window.htmx.process(row);
+    }
+    Array.from(body.querySelectorAll("tr.qrow")).forEach((r, i) => (r.firstElementChild.textContent = String(i + 1)));
+  }
+  document.addEventListener("paste", (e) => {
+    const input = e.target.closest && e.target.closest("input.qitem");
+    if (!input) return;
+    const text = (e.clipboardData || window.clipboardData).getData("text");
+    if (!/[\t\n;]/.test(text)) return;
+    e.preventDefault();
+    const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    const body = document.getElementById("quick-rows");
+    let rowsNow = Array.from(body.querySelectorAll("tr.qrow"));
+    let at = rowsNow.indexOf(input.closest("tr"));
+    if (at + lines.length > rowsNow.length) moreRows(at + lines.length - rowsNow.length);
+    rowsNow = Array.from(body.querySelectorAll("tr.qrow"));
+    lines.forEach((line, i) => {
+      const cells = line.split(/\t|;/).map((c) => c.trim());
+      const row = rowsNow[at + i];
+      row.querySelector("input.qitem").value = cells[0] || "";
+      row.querySelector("input.qqty").value = cells[1] || "";
+      row.querySelector("input.qunit").value = cells[2] || "";
+      row.querySelector("input.qqty").dispatchEvent(new Event("change", { bubbles: true }));
+    });
   });
 
   function moveHit(input, by) {
