@@ -22,6 +22,7 @@ import (
 	"github.com/ordergate/ordergate/masterdata"
 	"github.com/ordergate/ordergate/parsers"
 	"github.com/ordergate/ordergate/parsers/edifact"
+	"github.com/ordergate/ordergate/parsers/email"
 	"github.com/ordergate/ordergate/parsers/sheet"
 )
 
@@ -74,7 +75,9 @@ func newDeskFixture(t *testing.T) *deskFixture {
 	<-live.Ready()
 	rcv := erptest.NewWebhookReceiver(t, "s3cret")
 	sheets := sheet.Options{Layouts: intake.SheetLayouts{Pool: pool}}
-	pipe, err := intake.New(intake.Options{Pool: pool, Registry: parsers.NewRegistry(edifact.New(), sheet.NewXLSX(sheets), sheet.NewCSV(sheets)),
+	formats := []parsers.Parser{edifact.New(), sheet.NewXLSX(sheets), sheet.NewCSV(sheets)}
+	mail := email.New(email.Options{Attachments: parsers.NewRegistry(formats...)})
+	pipe, err := intake.New(intake.Options{Pool: pool, Registry: parsers.NewRegistry(append([]parsers.Parser{formats[0], mail}, formats[1:]...)...),
 		Workers: 2, Log: log,
 		Matcher: &intake.CatalogMatcher{Snapshot: live.Snapshot, Version: live.Version,
 			Now: func() time.Time { return time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC) }},

@@ -15,6 +15,7 @@ import (
 	"github.com/ordergate/ordergate/intake"
 	"github.com/ordergate/ordergate/matching"
 	"github.com/ordergate/ordergate/order"
+	"github.com/ordergate/ordergate/parsers"
 	"github.com/ordergate/ordergate/parsers/edifact"
 )
 
@@ -34,6 +35,9 @@ type orderView struct {
 	Grid        []gridRow
 	GridColumns []string
 	GridSheet   string
+	// Parts are a mail's text and attachments (what was read of each, what
+	// was not read automatically).
+	Parts []parsers.Part
 	Lines       []lineView
 	// OrderExceptions are the exceptions of the order as a whole.
 	OrderExceptions []order.Exception
@@ -244,6 +248,22 @@ func (s *Server) orderData(c *gin.Context, o intake.Order, msg, kind string) (or
 				continue
 			}
 			v.Segments = append(v.Segments, segmentView{Index: sg.Index, Text: sg.Text, Problem: problemSegs[sg.Index], Line: lineSegs[sg.Index]})
+		}
+	case doc.Format == "email" || doc.Channel == intake.ChannelEmail:
+		// A mail is never shown as it came (its HTML, its MIME): its text
+		// as read, and its parts to download.
+		parts, err := intake.DocumentParts(ctx, s.Pool, doc.ID)
+		if err != nil {
+			return v, err
+		}
+		v.Parts = parts
+		for _, p := range parts {
+			if p.Role == "body" && v.TextLines == nil {
+				v.TextLines = strings.Split(p.Text, "\n")
+			}
+		}
+		if v.TextLines == nil {
+			v.SourceNote = "The mail has no text that was read."
 		}
 	case o.PO.Format == "xlsx":
 		name := ""

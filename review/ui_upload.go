@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,8 @@ type customerChoice struct{ Number, Name string }
 type uploadView struct {
 	Customer  string
 	Customers []customerChoice
+	// Layouts are the chosen customer's stored sheet layouts.
+	Layouts []sheet.Layout
 }
 
 type previewView struct {
@@ -58,7 +61,32 @@ func (s *Server) customerChoices() []customerChoice {
 }
 
 func (s *Server) uploadPage(c *gin.Context) {
-	s.page(c, http.StatusOK, "upload", view{Title: "Upload", Data: uploadView{Customer: c.Query("customer"), Customers: s.customerChoices()}})
+	v := uploadView{Customer: strings.ToUpper(strings.TrimSpace(c.Query("customer"))), Customers: s.customerChoices()}
+	if v.Customer != "" {
+		layouts, err := intake.ListSheetLayouts(c.Request.Context(), s.Pool, v.Customer)
+		if err != nil {
+			s.uiFail(c, err)
+			return
+		}
+		v.Layouts = layouts
+	}
+	s.page(c, http.StatusOK, "upload", view{Title: "Upload", Data: v})
+}
+
+// deleteLayoutUI forgets one of a customer's sheet layouts: its sheets are
+// recognised by their headers again.
+func (s *Server) deleteLayoutUI(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	customer := c.Param("customer")
+	if err == nil {
+		err = intake.DeleteSheetLayout(c.Request.Context(), s.Pool, customer, id)
+	}
+	if err != nil {
+		s.uiFail(c, err)
+		return
+	}
+	s.auditUI(c, deskUser(c).Name, "sheet_layout.delete", "customer="+customer, http.StatusSeeOther, map[string]any{"layout": id})
+	c.Redirect(http.StatusSeeOther, "/upload?customer="+url.QueryEscape(customer))
 }
 
 // uploadedFile reads the form's file within the document limit.
