@@ -30,7 +30,9 @@ func TestMailOrderShowsItsTextAndParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := f.waitOrder(t, func(ctx context.Context) ([]intake.Order, error) { return intake.OrdersOfDocument(ctx, f.pool, r.DocumentID) })
+	o := f.waitOrder(t, func(ctx context.Context) ([]intake.Order, error) {
+		return intake.OrdersOfDocument(ctx, f.pool, r.DocumentID)
+	})
 	c := f.client(t, "carl", "carl-password-1")
 	code, page := f.call(t, c, "GET", fmt.Sprintf("/orders/%d", o.ID), nil)
 	if code != http.StatusOK {

@@ -38,7 +38,7 @@ type orderView struct {
 	// Parts are a mail's text and attachments (what was read of each, what
 	// was not read automatically).
 	Parts []parsers.Part
-	Lines       []lineView
+	Lines []lineView
 	// OrderExceptions are the exceptions of the order as a whole.
 	OrderExceptions []order.Exception
 	CustomerFix     bool
