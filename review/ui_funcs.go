@@ -67,15 +67,14 @@ func exClass(code string) string {
 	return "ex-block"
 }
 
-// confirmableCode says whether a code can be confirmed at all (some only
-// when the desk accepted the price, or by an admin: intake.Confirmable).
+// confirmableCode says whether a code is a warning the approval confirms as
+// it stands: a price difference blocks until the desk accepts the price
+// (then the order page shows it amber); a credit limit an admin may confirm.
 func confirmableCode(code string) bool {
-	e := order.Exception{Code: code}
-	switch matching.Code(code) {
-	case matching.PriceMismatch, matching.NoPrice, matching.CreditLimit:
+	if matching.Code(code) == matching.CreditLimit {
 		return true
 	}
-	return intake.Confirmable(e, &order.PurchaseOrder{}, intake.Actor{})
+	return intake.Confirmable(order.Exception{Code: code}, &order.PurchaseOrder{}, intake.Actor{})
 }
 
 // channelName names how an order came: "EDI", "mail", "sheet", "upload".
