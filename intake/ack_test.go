@@ -2,6 +2,7 @@ package intake_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -56,6 +57,22 @@ func TestAcknowledgementsGoBackToThePartner(t *testing.T) {
 	resp := readORDRSP(t, waitFiles(t, out, "ORDRSP_*.edi", 1)[0])
 	if resp.Status != edifact.ResponseAccepted || resp.PONumber != "PO-1" || resp.Number != o.ERPOrderNo || resp.Lines[0].Action != edifact.LineAccepted {
 		t.Fatalf("ORDRSP = %+v (erp no %q)", resp, o.ERPOrderNo)
+	}
+	// The order's history says what the partner was told.
+	history, err := intake.OrderHistory(ctx, pool, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var told struct{ Kind, Status string }
+	for _, e := range history {
+		if e.Kind == intake.EventAcknowledged {
+			if err := json.Unmarshal(e.Detail, &told); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if told.Kind != "ORDRSP" || told.Status != "accepted" {
+		t.Fatalf("the history records the ORDRSP as %+v", told)
 	}
 
 	// An order the desk rejects: ORDRSP rejected with the reason.

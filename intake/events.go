@@ -20,9 +20,11 @@ import (
 
 // Event kinds besides the desk's actions (DeskAction names).
 const (
-	EventReceived = "received"         // the order was read from its document
-	EventState    = "state"            // its state changed (detail: from, to, codes, reason)
-	EventAttempt  = "delivery_attempt" // a delivery to the ERP began (detail: attempt)
+	EventReceived     = "received"         // the order was read from its document
+	EventState        = "state"            // its state changed (detail: from, to, codes, reason)
+	EventAttempt      = "delivery_attempt" // a delivery to the ERP began (detail: attempt)
+	EventAcknowledged = "acknowledged"     // the sender was answered (detail: kind ORDRSP, status, partner)
+	EventNotified     = "notified"         // the customer was mailed (detail: kind, to)
 )
 
 // PipelineActor is the actor of the pipeline's own events.

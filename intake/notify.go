@@ -109,10 +109,17 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyArgs]) err
 					held = fmt.Sprintf("%s had %d answers in the last hour, the most it gets (NoticesPerHour)", to, n)
 				}
 			}
-			_, err := tx.Exec(ctx, `INSERT INTO notifications (order_id, kind, recipient, message_id, content, held)
+			tag, err := tx.Exec(ctx, `INSERT INTO notifications (order_id, kind, recipient, message_id, content, held)
 				VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (order_id, kind) DO NOTHING`,
 				a.OrderID, a.Notice, to, noticeID(a, w.p.opts.Mailer.From()), content, held)
-			return err
+			if err != nil || tag.RowsAffected() == 0 {
+				return err
+			}
+			detail := map[string]string{"kind": a.Notice, "to": to}
+			if held != "" {
+				detail["held"] = held
+			}
+			return recordEvent(ctx, tx, a.OrderID, PipelineActor, EventNotified, detail)
 		})
 		if err != nil {
 			return err

@@ -385,6 +385,13 @@ func describeEvent(e intake.Event) string {
 		return s
 	case intake.EventAttempt:
 		return fmt.Sprintf("delivery to the ERP, attempt %d", d.Attempt)
+	case intake.EventAcknowledged, intake.EventNotified:
+		var a struct{ Kind, Status, Partner, To string }
+		_ = json.Unmarshal(e.Detail, &a)
+		if e.Kind == intake.EventNotified {
+			return "mailed the customer (" + a.Kind + ") to " + a.To
+		}
+		return "answered the partner " + a.Partner + ": " + a.Kind + " " + a.Status
 	case intake.ActApprove:
 		if d.After.State == intake.StateApproved || d.After.State == intake.StateApplied {
 			s := "approved"
