@@ -1,11 +1,9 @@
 package intake
 
 import (
-	"time"
 
 	"github.com/ordergate/ordergate/catalog"
 	"github.com/ordergate/ordergate/matching"
-	"github.com/ordergate/ordergate/order"
 )
 
 // liveMatching returns the catalog snapshot and matching options the
@@ -20,18 +18,7 @@ func (p *Pipeline) liveMatching() (*catalog.Snapshot, matching.Options, error) {
 	if snap == nil {
 		return nil, matching.Options{}, ErrCatalogNotReady
 	}
-	now := time.Now
-	if m.Now != nil {
-		now = m.Now
-	}
-	loc := m.Location
-	if loc == nil {
-		loc = time.Local
-	}
-	opts := m.Options
-	opts.Today = order.DateOf(now().In(loc))
-	opts.History, opts.OrderID = nil, ""
-	return snap, opts, nil
+	return snap, m.today(), nil
 }
 
 // customerID finds a customer by number for a desk look-up; "" is none.
