@@ -181,6 +181,9 @@ type Snapshot struct {
 
 	textOnce sync.Once
 	text     *textIndex
+
+	completeOnce sync.Once
+	complete     *completeIndex
 }
 
 // Currency returns the home currency.

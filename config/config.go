@@ -21,6 +21,7 @@ import (
 	"github.com/ordergate/ordergate/mailer"
 	"github.com/ordergate/ordergate/order"
 	"github.com/ordergate/ordergate/parsers"
+	"github.com/ordergate/ordergate/parsers/sheet"
 )
 
 // Config is the whole configuration. Field comments are the reference that
@@ -40,6 +41,7 @@ type Config struct {
 	Sources  Sources  `yaml:"sources"`
 	EDI      EDI      `yaml:"edi"`
 	Matching Matching `yaml:"matching"`
+	Desk     Desk     `yaml:"desk"`
 	// Mail is the SMTP relay that answers customers who order by mail;
 	// empty addr: no mails are sent.
 	Mail mailer.Config `yaml:"mail"`
@@ -54,6 +56,22 @@ type HTTP struct {
 	Addr string `yaml:"addr"`
 	// ShutdownTimeout bounds graceful shutdown (in-flight requests and jobs).
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// InsecureCookies sends the desk's session cookie without Secure, for
+	// a gateway reached over plain HTTP on a host other than localhost
+	// (browsers keep Secure cookies for localhost). Serve it over HTTPS
+	// instead wherever you can.
+	InsecureCookies bool `yaml:"insecure_cookies"`
+}
+
+// Desk configures the sales desk's screens.
+type Desk struct {
+	// SLA is how long an order may wait in review before its age shows
+	// red (amber from a quarter of it). Default 4h.
+	SLA time.Duration `yaml:"sla"`
+	// IdleTimeout ends a session unused this long (default 1h); Lifetime
+	// ends every session this long after login (default 12h).
+	IdleTimeout time.Duration `yaml:"idle_timeout"`
+	Lifetime    time.Duration `yaml:"session_lifetime"`
 }
 
 // Log configures structured logging.
@@ -88,12 +106,20 @@ type Limits struct {
 	MaxLines         int      `yaml:"max_lines"`          // lines in one order
 	MaxSheetRows     int      `yaml:"max_sheet_rows"`
 	MaxZipExpansion  ByteSize `yaml:"max_zip_expansion"` // uncompressed size of an XLSX
+	MaxSheetColumns  int      `yaml:"max_sheet_columns"` // rightmost column of a sheet with a value
+	MaxCellBytes     ByteSize `yaml:"max_cell_bytes"`    // one cell of a sheet
 	// MaxQuantity and MaxUnitPrice bound every order line of every format
 	// (quantity and price basis; net and gross unit price); an order over
 	// them is refused as unreadable, saying which line. Default 1000000000
 	// each. See parsers.Limits.
 	MaxQuantity  order.Decimal `yaml:"max_quantity"`
 	MaxUnitPrice order.Decimal `yaml:"max_unit_price"`
+}
+
+// Sheets returns the limits of the spreadsheet parsers.
+func (l Limits) Sheets() sheet.Limits {
+	return sheet.Limits{MaxRows: l.MaxSheetRows, MaxColumns: l.MaxSheetColumns, MaxCellBytes: int(l.MaxCellBytes),
+		MaxUnzipped: int64(l.MaxZipExpansion)}
 }
 
 // Parsers returns the limits the parsers registry enforces.
@@ -104,6 +130,7 @@ func (l Limits) Parsers() parsers.Limits {
 // Sources lists the intake sources.
 type Sources struct {
 	FileDrop []FileDrop `yaml:"file_drop"`
+	Mailbox  []Mailbox  `yaml:"mailbox"`
 }
 
 // FileDrop is a watched folder. Files appear in Dir; processed ones move to
@@ -179,6 +206,8 @@ func Default() Config {
 			MaxLines:         10000,
 			MaxSheetRows:     100000,
 			MaxZipExpansion:  200 << 20,
+			MaxSheetColumns:  256,
+			MaxCellBytes:     32 << 10,
 			MaxQuantity:      order.NewDecimal(parsers.DefaultMaxQuantity),
 			MaxUnitPrice:     order.NewDecimal(parsers.DefaultMaxUnitPrice),
 		},
@@ -250,6 +279,7 @@ func (c *Config) fillDefaults() {
 			d.StableFor = 2 * time.Second
 		}
 	}
+	c.fillMailboxDefaults()
 	if c.Matching.Currency == "" {
 		c.Matching.Currency = "EUR"
 	}
@@ -323,6 +353,12 @@ func (c *Config) Validate() error {
 	if c.Limits.MaxZipExpansion <= 0 {
 		bad("limits.max_zip_expansion", "must be positive")
 	}
+	if c.Limits.MaxSheetColumns <= 0 || c.Limits.MaxSheetColumns > 16384 {
+		bad("limits.max_sheet_columns", "must be from 1 to 16384 (column XFD, the last a workbook has)")
+	}
+	if c.Limits.MaxCellBytes <= 0 || c.Limits.MaxCellBytes > 1<<30 {
+		bad("limits.max_cell_bytes", "must be positive and at most 1GiB")
+	}
 	if c.Limits.MaxQuantity.Sign() <= 0 {
 		bad("limits.max_quantity", "must be positive")
 	}
@@ -331,6 +367,9 @@ func (c *Config) Validate() error {
 	}
 	if len(c.Matching.Currency) != 3 || strings.ToUpper(c.Matching.Currency) != c.Matching.Currency {
 		bad("matching.currency", "%q is not an ISO 4217 code such as EUR", c.Matching.Currency)
+	}
+	if c.Desk.SLA < 0 || c.Desk.IdleTimeout < 0 || c.Desk.Lifetime < 0 {
+		bad("desk", "sla, idle_timeout and session_lifetime must not be negative")
 	}
 	if c.Matching.ERPReportLag < 0 {
 		bad("matching.erp_report_lag", "must not be negative")
@@ -366,6 +405,7 @@ func (c *Config) Validate() error {
 			bad(key+".stable_for", "must not be negative")
 		}
 	}
+	c.validateMailboxes(bad)
 	if c.Mail.Addr != "" {
 		if err := c.Mail.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("config: %w", err))
@@ -387,6 +427,15 @@ func (c Config) Masked() Config {
 		m.Mail.Password = "xxxxx"
 	}
 	m.Sources.FileDrop = append([]FileDrop(nil), c.Sources.FileDrop...)
+	m.Sources.Mailbox = append([]Mailbox(nil), c.Sources.Mailbox...)
+	for i := range m.Sources.Mailbox {
+		if m.Sources.Mailbox[i].Password != "" {
+			m.Sources.Mailbox[i].Password = "xxxxx"
+		}
+		if m.Sources.Mailbox[i].OAuth2Token != "" {
+			m.Sources.Mailbox[i].OAuth2Token = "xxxxx"
+		}
+	}
 	return m
 }
 

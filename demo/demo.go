@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ordergate/ordergate/auth"
 )
 
 // samples are hand-written partner files, read as they are.
@@ -101,4 +103,20 @@ func drop(dir string, docs []Doc) (int, error) {
 		}
 	}
 	return len(docs), nil
+}
+
+// Demo desk user: the demo's login for the review UI.
+const (
+	DeskUser     = "desk"
+	DeskPassword = "ordergate-demo"
+)
+
+// EnsureDeskUser creates the demo's desk user (an admin, so every screen
+// can be seen) unless it exists. It is for the demo only: a real
+// installation adds its users with `ordergate user add`.
+func EnsureDeskUser(ctx context.Context, pool *pgxpool.Pool) error {
+	if _, err := auth.GetUser(ctx, pool, DeskUser); err == nil {
+		return nil
+	}
+	return auth.AddUser(ctx, pool, DeskUser, DeskPassword, auth.RoleAdmin)
 }

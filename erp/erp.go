@@ -28,6 +28,7 @@ package erp
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ordergate/ordergate/order"
@@ -66,6 +67,10 @@ type Delivery struct {
 
 // NewDelivery returns the Delivery of order id with its idempotency key.
 func NewDelivery(orderID int64, po order.PurchaseOrder) Delivery {
+	// A line the desk took out of the order goes to no ERP.
+	if slices.ContainsFunc(po.Lines, func(l order.Line) bool { return l.Deleted() }) {
+		po.Lines = slices.DeleteFunc(slices.Clone(po.Lines), func(l order.Line) bool { return l.Deleted() })
+	}
 	return Delivery{OrderID: orderID, IdempotencyKey: IdempotencyKey(orderID), Order: po}
 }
 

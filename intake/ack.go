@@ -230,11 +230,18 @@ func (w *ackWorker) store(ctx context.Context, a AckArgs, k ack) error {
 	if a.OrderID != 0 {
 		order = a.OrderID
 	}
-	_, err = pool.Exec(ctx, `INSERT INTO acknowledgements (document_id, order_id, kind, status, interchange_ref, partner, control_ref, path, content)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-		ON CONFLICT (document_id, kind, interchange_ref, coalesce(order_id, 0)) DO NOTHING`,
-		a.DocumentID, order, a.What, k.status, k.interchange, k.partner, ctrl, path, content)
-	return err
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO acknowledgements (document_id, order_id, kind, status, interchange_ref, partner, control_ref, path, content)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (document_id, kind, interchange_ref, coalesce(order_id, 0)) DO NOTHING`,
+			a.DocumentID, order, a.What, k.status, k.interchange, k.partner, ctrl, path, content)
+		if err != nil || tag.RowsAffected() == 0 || a.OrderID == 0 {
+			return err
+		}
+		// The order's history says what its sender was told.
+		return recordEvent(ctx, tx, a.OrderID, PipelineActor, EventAcknowledged,
+			map[string]string{"kind": strings.ToUpper(a.What), "status": k.status, "partner": k.partner, "control_ref": ctrl})
+	})
 }
 
 // writePending writes the document's stored acknowledgements that are not

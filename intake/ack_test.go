@@ -2,6 +2,7 @@ package intake_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -57,6 +58,22 @@ func TestAcknowledgementsGoBackToThePartner(t *testing.T) {
 	if resp.Status != edifact.ResponseAccepted || resp.PONumber != "PO-1" || resp.Number != o.ERPOrderNo || resp.Lines[0].Action != edifact.LineAccepted {
 		t.Fatalf("ORDRSP = %+v (erp no %q)", resp, o.ERPOrderNo)
 	}
+	// The order's history says what the partner was told.
+	history, err := intake.OrderHistory(ctx, pool, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var told struct{ Kind, Status string }
+	for _, e := range history {
+		if e.Kind == intake.EventAcknowledged {
+			if err := json.Unmarshal(e.Detail, &told); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if told.Kind != "ORDRSP" || told.Status != "accepted" {
+		t.Fatalf("the history records the ORDRSP as %+v", told)
+	}
 
 	// An order the desk rejects: ORDRSP rejected with the reason.
 	bad, err := p.Receive(ctx, intake.Inbound{Channel: intake.ChannelFile, SourceRef: "b",
@@ -65,10 +82,10 @@ func TestAcknowledgementsGoBackToThePartner(t *testing.T) {
 		t.Fatal(err)
 	}
 	o = waitOrder(t, pool, bad.DocumentID, intake.StateReview)
-	if err := p.RejectOrder(ctx, o.ID, ""); err == nil {
+	if _, err := p.Reject(ctx, deskUser, o.ID, ""); err == nil {
 		t.Fatal("a rejection without a reason was accepted")
 	}
-	if err := p.RejectOrder(ctx, o.ID, "we do not sell item 5400000000034"); err != nil {
+	if _, err := p.Reject(ctx, deskUser, o.ID, "we do not sell item 5400000000034"); err != nil {
 		t.Fatal(err)
 	}
 	files := waitFiles(t, out, "ORDRSP_*.edi", 2)
@@ -115,7 +132,7 @@ func TestAcknowledgementsGoBackToThePartner(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if err := p.RejectOrder(ctx, o.ID, "again"); err == nil {
+	if _, err := p.Reject(ctx, deskUser, o.ID, "again"); err == nil {
 		t.Fatal("a rejected order was rejected twice")
 	}
 }
@@ -220,7 +237,7 @@ func TestORDRSPDoesNotReadTheDocumentAgain(t *testing.T) {
 	if _, err := b.pool.Exec(ctx, `UPDATE documents SET raw = ''::bytea WHERE id = $1`, o.DocumentID); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.p.RejectOrder(ctx, o.ID, "we do not sell item 5400000000034"); err != nil {
+	if _, err := b.p.Reject(ctx, deskUser, o.ID, "we do not sell item 5400000000034"); err != nil {
 		t.Fatal(err)
 	}
 	path := waitFiles(t, out, "ORDRSP_*.edi", 1)[0]
@@ -240,7 +257,7 @@ func TestORDRSPDoesNotReadTheDocumentAgain(t *testing.T) {
 	if _, err := b.pool.Exec(ctx, `DELETE FROM document_interchanges WHERE document_id = $1`, o.DocumentID); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.p.RejectOrder(ctx, o.ID, "not sold"); err != nil {
+	if _, err := b.p.Reject(ctx, deskUser, o.ID, "not sold"); err != nil {
 		t.Fatal(err)
 	}
 	found := false

@@ -84,10 +84,11 @@ func (b ediBundle) waitOrder(t *testing.T, id int64, states ...string) intake.Or
 	return o
 }
 
-// eventually polls cond for up to 30 seconds.
+// eventually polls cond for up to a minute (CI runs the suite under the
+// race detector on two cores).
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("never: %s", what)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -147,6 +146,9 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		return nil
 	}
 	if err != nil {
+		return err
+	}
+	if err := recordEvent(ctx, pool, o.ID, PipelineActor, EventAttempt, map[string]int{"attempt": attempts}); err != nil {
 		return err
 	}
 	o.PO = current
@@ -390,16 +392,12 @@ func (w *recoverWorker) Work(ctx context.Context, _ *river.Job[RecoverArgs]) err
 // failed delivery is approved anew and a delivery job enqueued; an order
 // whose delivery is failing and waits for its next attempt is tried now,
 // with a fresh budget of attempts.
-func (p *Pipeline) RetryDelivery(ctx context.Context, id int64) error {
-	return pgx.BeginFunc(ctx, p.opts.Pool, func(tx pgx.Tx) error {
-		o, err := getOrderForUpdate(ctx, tx, id)
-		if err != nil {
-			return err
-		}
+func (p *Pipeline) RetryDelivery(ctx context.Context, a Actor, id int64) (Order, error) {
+	return p.desk(ctx, a, id, ActRetry, 0, false, func(tx pgx.Tx, o *Order, e *deskEntry) error {
 		switch {
 		case o.State == StateApproved:
 			o.ApprovedAttempts = o.DeliveryAttempts
-			if err := saveOrder(ctx, tx, &o); err != nil {
+			if err := saveOrder(ctx, tx, o); err != nil {
 				return err
 			}
 			woken, err := p.retryDeliveryJobs(ctx, tx, id)
@@ -413,83 +411,16 @@ func (p *Pipeline) RetryDelivery(ctx context.Context, id int64) error {
 			return err
 		case o.State == StateReview && o.DeliveryError != "":
 		case o.State == StateDelivering:
-			return fmt.Errorf("intake: order %d is being delivered right now; wait for the ERP's answer", id)
+			return conflictf("order %d is being delivered right now; wait for the ERP's answer", id)
 		default:
 			return conflictf("order %d is %s; only an approved order or one whose delivery failed can be sent again", id, o.State)
 		}
 		o.approve()
 		o.State = StateApproved
-		if err := saveOrder(ctx, tx, &o); err != nil {
+		if err := saveOrder(ctx, tx, o); err != nil {
 			return err
 		}
-		_, err = p.client.InsertTx(ctx, tx, DeliverArgs{OrderID: id}, nil)
+		_, err := p.client.InsertTx(ctx, tx, DeliverArgs{OrderID: id}, nil)
 		return err
-	})
-}
-
-// orderInReview locks an order for a desk action that only applies to an
-// order waiting in review; done says what the action does, for the error.
-func orderInReview(ctx context.Context, tx pgx.Tx, id int64, done string) (Order, error) {
-	o, err := getOrderForUpdate(ctx, tx, id)
-	if err != nil {
-		return Order{}, err
-	}
-	if o.State != StateReview {
-		return Order{}, conflictf("order %d is %s; only an order in review can be %s", id, o.State, done)
-	}
-	return o, nil
-}
-
-// Rematch is the desk's "match again": an order waiting in review goes back
-// through matching against the master data as it is now (after the desk
-// added a missing price or cross-reference, or the original of a change
-// arrived). It is approved and delivered, or waits again with what is still
-// wrong. Its delivery attempts are kept, so a delivery after a failed one
-// still looks the order up in the ERP first. minVersion, when set, is the
-// master-data version to match against (one the desk just wrote): matching
-// waits until the catalog has it.
-func (p *Pipeline) Rematch(ctx context.Context, id, minVersion int64) error {
-	return pgx.BeginFunc(ctx, p.opts.Pool, func(tx pgx.Tx) error {
-		o, err := orderInReview(ctx, tx, id, "matched again")
-		if err != nil {
-			return err
-		}
-		if max := p.opts.MaxLines; max > 0 && len(o.PO.Lines) > max {
-			return conflictf("order %d has %d lines; the limit for matching is %d (limits.max_lines)", id, len(o.PO.Lines), max)
-		}
-		if len(o.PO.Lines) == 0 && o.PO.Function != order.FunctionCancellation {
-			return conflictf("order %d has no lines to match (%s)", id, o.ReviewReason)
-		}
-		o.State, o.ReviewReason, o.DeliveryError = StateReceived, "", ""
-		o.PO.Exceptions, o.PO.Total = nil, nil
-		if err := saveOrder(ctx, tx, &o); err != nil {
-			return err
-		}
-		_, err = p.client.InsertTx(ctx, tx, MatchArgs{OrderID: id, MinVersion: minVersion}, nil)
-		return err
-	})
-}
-
-// RejectOrder is the desk's "reject": an order waiting in review is closed
-// without reaching the ERP, and the sender is told why (an ORDRSP rejection
-// for EDIFACT partners).
-func (p *Pipeline) RejectOrder(ctx context.Context, id int64, reason string) error {
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return invalidf("say why the order is rejected; the sender is told")
-	}
-	return pgx.BeginFunc(ctx, p.opts.Pool, func(tx pgx.Tx) error {
-		o, err := orderInReview(ctx, tx, id, "rejected")
-		if err != nil {
-			return err
-		}
-		o.State, o.ReviewReason = StateRejected, "rejected: "+reason
-		if err := saveOrder(ctx, tx, &o); err != nil {
-			return err
-		}
-		if err := p.enqueueNotice(ctx, tx, &o, NoticeRejection, reason); err != nil {
-			return err
-		}
-		return p.enqueueAck(ctx, tx, o.PO.Format, AckArgs{DocumentID: o.DocumentID, OrderID: o.ID, What: AckORDRSP, Status: "rejected", Reason: reason})
 	})
 }

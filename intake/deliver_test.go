@@ -91,14 +91,14 @@ func TestValidationErrorReturnsOrderToReviewAndDeskCanRetry(t *testing.T) {
 		t.Fatalf("ERP orders %d, attempts %d: a validation error must not be retried", fake.OrderCount(), o.DeliveryAttempts)
 	}
 	// The desk fixed the cause in the ERP and sends it again.
-	if err := p.RetryDelivery(context.Background(), o.ID); err != nil {
+	if _, err := p.RetryDelivery(context.Background(), deskUser, o.ID); err != nil {
 		t.Fatal(err)
 	}
 	o = waitOrder(t, pool, doc, intake.StateDelivered)
 	if fake.OrderCount() != 1 || o.ReviewReason != "" {
 		t.Fatalf("after retry: ERP orders %d, review reason %q", fake.OrderCount(), o.ReviewReason)
 	}
-	if err := p.RetryDelivery(context.Background(), o.ID); err == nil {
+	if _, err := p.RetryDelivery(context.Background(), deskUser, o.ID); err == nil {
 		t.Fatal("a delivered order was sent again")
 	}
 }

@@ -141,7 +141,7 @@ func TestDeskCanForceARetryOfAFailingDelivery(t *testing.T) {
 		o = waitOrder(t, pool, doc, intake.StateApproved)
 		return o.DeliveryError != ""
 	})
-	if err := p.RetryDelivery(context.Background(), o.ID); err != nil {
+	if _, err := p.RetryDelivery(context.Background(), deskUser, o.ID); err != nil {
 		t.Fatalf("the desk cannot send a failing delivery now: %v", err)
 	}
 	o = waitOrder(t, pool, doc, intake.StateDelivered)

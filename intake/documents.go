@@ -54,6 +54,8 @@ type Inbound struct {
 	// MessageID is the RFC 5322 Message-ID of a mail (without angle
 	// brackets); answers refer to it.
 	MessageID string
+	// Mail, for a mail from a mailbox, is stored with the document.
+	Mail *MailInfo
 }
 
 // Received is the outcome of Receive.

@@ -157,8 +157,12 @@ func (w *parseWorker) Work(ctx context.Context, job *river.Job[ParseArgs]) error
 		if err != nil {
 			return err
 		}
+		parts := res.Parts
+		if parts == nil {
+			parts = []parsers.Part{}
+		}
 		if _, err := tx.Exec(ctx, `UPDATE documents SET state = $2, reason = $3, format = $4, problems = $5, duplicate_of = $6,
-			updated_at = now() WHERE id = $1`, doc.ID, newState, reason, res.Format, pj, duplicateOf); err != nil {
+			parts = $7, updated_at = now() WHERE id = $1`, doc.ID, newState, reason, res.Format, pj, duplicateOf, parts); err != nil {
 			return err
 		}
 		_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
@@ -177,7 +181,7 @@ func (w *parseWorker) parse(ctx context.Context, doc Document) (res parsers.Resu
 		}
 	}()
 	return w.p.opts.Registry.Parse(ctx, parsers.Document{
-		Name: doc.FileName, ContentType: doc.ContentType, Data: doc.Raw, Sender: doc.Sender,
+		Name: doc.FileName, ContentType: doc.ContentType, Data: doc.Raw, Sender: doc.Sender, Customer: doc.CustomerNumber,
 	})
 }
 

@@ -40,6 +40,20 @@ type CatalogMatcher struct {
 	Version func() int64
 }
 
+// FindItem returns our SKU as the catalog spells it, for a SKU the desk
+// typed (any spelling: "ab-12" is AB12), and whether there is such an item.
+func (m *CatalogMatcher) FindItem(sku string) (string, bool) {
+	snap := m.Snapshot()
+	if snap == nil {
+		return "", false
+	}
+	id, ok := snap.ItemBySKU(sku)
+	if !ok {
+		return "", false
+	}
+	return snap.SKU(id), true
+}
+
 // CatalogVersion is the master-data version matching uses now; without a
 // Version function it claims every version, so nothing waits.
 func (m *CatalogMatcher) CatalogVersion() int64 {
@@ -62,18 +76,8 @@ func (m *CatalogMatcher) Match(ctx context.Context, tx pgx.Tx, orderID int64, po
 	if snap == nil {
 		return ErrCatalogNotReady
 	}
-	now := time.Now
-	if m.Now != nil {
-		now = m.Now
-	}
-	loc := m.Location
-	if loc == nil {
-		loc = time.Local
-	}
-	opts := m.Options
-	opts.Today = order.DateOf(now().In(loc))
+	opts := m.today()
 	opts.OrderID = strconv.FormatInt(orderID, 10)
-	opts.History = nil
 	if customer := matching.IdentifyCustomer(snap, po); customer != "" {
 		h, err := history(ctx, tx, snap, customer, orderID, po)
 		if err != nil {
@@ -98,6 +102,23 @@ func (m *CatalogMatcher) Match(ctx context.Context, tx pgx.Tx, orderID int64, po
 	}
 	matching.Apply(po, res)
 	return nil
+}
+
+// today is the matching options as of now: Today in the supplier's zone,
+// no order and no history yet.
+func (m *CatalogMatcher) today() matching.Options {
+	now := time.Now
+	if m.Now != nil {
+		now = m.Now
+	}
+	loc := m.Location
+	if loc == nil {
+		loc = time.Local
+	}
+	opts := m.Options
+	opts.Today = order.DateOf(now().In(loc))
+	opts.History, opts.OrderID = nil, ""
+	return opts
 }
 
 // stockedSKUs are the SKUs whose stock the result checked, sorted.

@@ -51,7 +51,7 @@ func TestCustomersWhoOrderByMailHearBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	o = waitOrder(t, pool, bad.DocumentID, intake.StateReview)
-	if err := p.RejectOrder(ctx, o.ID, "we do not sell item 5400000000034"); err != nil {
+	if _, err := p.Reject(ctx, deskUser, o.ID, "we do not sell item 5400000000034"); err != nil {
 		t.Fatal(err)
 	}
 	mails = waitMails(t, smtpSrv, 2)

@@ -1,9 +1,11 @@
 package intake
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -51,16 +53,24 @@ type Order struct {
 	// approved; the attempts since count against the delivery budget.
 	ApprovedAttempts int
 	DeliveryError    string
-	PO               order.PurchaseOrder
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// The desk: who works the order ("" for nobody), and whether it is
+	// held back and why.
+	AssignedTo string
+	Held       bool
+	HoldReason string
+	PO         order.PurchaseOrder
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 
 	// loaded is what the order was when read, for saveOrder to see what
-	// changed (exposure.go).
+	// changed (exposure.go, events.go).
 	loaded struct {
 		state    string
 		attempts int
 	}
+	// actor is who the next saveOrder writes the change for in the
+	// order's history ("" for the pipeline).
+	actor string
 }
 
 // Settled reports whether the pipeline is done with the order for now: it
@@ -80,33 +90,42 @@ func (o *Order) Settled() bool {
 // waits in review untouched; a placeholder never replaces anything.
 func insertOrder(ctx context.Context, tx pgx.Tx, docID int64, index int, po *order.PurchaseOrder, state, reason string, placeholder bool) (id int64, inserted bool, err error) {
 	err = tx.QueryRow(ctx, `
-		INSERT INTO orders AS o (document_id, message_index, customer_number, po_number, function, data, state, review_reason, placeholder)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		INSERT INTO orders AS o (document_id, message_index, customer_number, po_number, function, data, state, review_reason,
+		                         placeholder, exception_codes)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (document_id, message_index) DO UPDATE
 		SET customer_number = excluded.customer_number, po_number = excluded.po_number, function = excluded.function,
 		    data = excluded.data, state = excluded.state, review_reason = excluded.review_reason,
-		    placeholder = excluded.placeholder, updated_at = now()
+		    placeholder = excluded.placeholder, exception_codes = excluded.exception_codes, updated_at = now()
 		WHERE o.placeholder AND o.state = 'review' AND NOT excluded.placeholder
 		RETURNING id`,
-		docID, index, po.CustomerNumber, po.PONumber, string(po.Function), po, state, reason, placeholder).Scan(&id)
+		docID, index, po.CustomerNumber, po.PONumber, string(po.Function), po, state, reason, placeholder,
+		exceptionCodes(po.Exceptions)).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, false, nil
 	}
 	if err != nil {
 		return 0, false, fmt.Errorf("intake: store order: %w", err)
 	}
+	detail := map[string]any{"document_id": docID, "message": index, "state": state}
+	if reason != "" {
+		detail["reason"] = reason
+	}
+	if err := recordEvent(ctx, tx, id, PipelineActor, EventReceived, detail); err != nil {
+		return 0, false, err
+	}
 	return id, true, nil
 }
 
 const orderColumns = `id, document_id, message_index, state, review_reason, erp_order_no, erp_order_id,
 	coalesce(approved_at, 'epoch'), coalesce(delivered_at, 'epoch'), delivery_attempts, approved_attempts, delivery_error,
-	data, created_at, updated_at`
+	assigned_to, held, hold_reason, data, created_at, updated_at`
 
 func scanOrder(row pgx.Row) (Order, error) {
 	var o Order
 	err := row.Scan(&o.ID, &o.DocumentID, &o.MessageIndex, &o.State, &o.ReviewReason, &o.ERPOrderNo, &o.ERPOrderID,
 		&o.ApprovedAt, &o.DeliveredAt, &o.DeliveryAttempts, &o.ApprovedAttempts, &o.DeliveryError,
-		&o.PO, &o.CreatedAt, &o.UpdatedAt)
+		&o.AssignedTo, &o.Held, &o.HoldReason, &o.PO, &o.CreatedAt, &o.UpdatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Order{}, db.ErrNotFound
 	}
@@ -170,14 +189,23 @@ func saveOrder(ctx context.Context, tx pgx.Tx, o *Order) error {
 	}
 	_, err := tx.Exec(ctx, `UPDATE orders SET state = $2, review_reason = $3, erp_order_no = $4, data = $5,
 		customer_number = $6, erp_order_id = $7, approved_at = $8, delivered_at = $9, delivery_error = $10,
-		approved_attempts = $11, updated_at = now() WHERE id = $1`,
+		approved_attempts = $11, assigned_to = $12, held = $13, hold_reason = $14, exception_codes = $15,
+		updated_at = now() WHERE id = $1`,
 		o.ID, o.State, o.ReviewReason, o.ERPOrderNo, o.PO, o.PO.CustomerNumber, o.ERPOrderID,
-		nullTime(o.ApprovedAt), nullTime(o.DeliveredAt), o.DeliveryError, o.ApprovedAttempts)
+		nullTime(o.ApprovedAt), nullTime(o.DeliveredAt), o.DeliveryError, o.ApprovedAttempts,
+		o.AssignedTo, o.Held, o.HoldReason, exceptionCodes(o.PO.Exceptions))
 	if err != nil {
 		return fmt.Errorf("intake: save order %d: %w", o.ID, err)
 	}
 	if err := syncExposure(ctx, tx, o); err != nil {
 		return err
+	}
+	if o.State != o.loaded.state {
+		actor := cmp.Or(o.actor, PipelineActor)
+		if err := recordEvent(ctx, tx, o.ID, actor, EventState, stateEvent{From: o.loaded.state, To: o.State,
+			Exceptions: exceptionCodes(o.PO.Exceptions), Reason: o.ReviewReason, ERPOrderNo: o.ERPOrderNo}); err != nil {
+			return err
+		}
 	}
 	o.loaded.state, o.loaded.attempts = o.State, o.DeliveryAttempts
 	return nil
@@ -260,3 +288,6 @@ func ListOrderSummaries(ctx context.Context, ex db.Executor, f ListFilter) ([]Or
 	}
 	return out, nil
 }
+
+// IDString is the order's id as text (how master data and messages name it).
+func (o *Order) IDString() string { return strconv.FormatInt(o.ID, 10) }

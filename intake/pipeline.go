@@ -64,6 +64,9 @@ type Options struct {
 	// Mailer, when set, answers customers who order by mail (confirmation
 	// or rejection).
 	Mailer Mailer
+	// NoticesPerHour is the most answers one address gets in an hour
+	// (default DefaultNoticesPerHour); further ones are held back.
+	NoticesPerHour int
 	// Metrics, when set, records job latency.
 	Metrics *Metrics
 }
@@ -82,7 +85,9 @@ func New(opts Options) (*Pipeline, error) {
 	}
 	opts.Delivery.fillDefaults()
 	p := &Pipeline{opts: opts, log: opts.Log}
-	cfg := &river.Config{Logger: opts.Log.With("component", "river")}
+	// River tells every few seconds how many jobs it worked, at INFO: only
+	// its warnings reach the log, unless the log is set to debug.
+	cfg := &river.Config{Logger: slog.New(quieter{opts.Log.Handler(), slog.LevelWarn}).With("component", "river")}
 	if opts.Workers > 0 {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &parseWorker{p: p})
@@ -165,6 +170,11 @@ func (p *Pipeline) ReceiveTx(ctx context.Context, tx pgx.Tx, in Inbound) (Receiv
 	if err != nil || r.Duplicate {
 		return r, err
 	}
+	if in.Mail != nil {
+		if err := insertMail(ctx, tx, r.DocumentID, in.Mail); err != nil {
+			return Received{}, err
+		}
+	}
 	if _, err := p.client.InsertTx(ctx, tx, ParseArgs{DocumentID: r.DocumentID}, nil); err != nil {
 		return Received{}, fmt.Errorf("intake: enqueue parse: %w", err)
 	}
@@ -195,3 +205,17 @@ func (p *Pipeline) Reprocess(ctx context.Context, id int64) error {
 		return err
 	})
 }
+
+// quieter passes on what is at least min, or everything when the handler
+// it wraps is enabled for debug.
+type quieter struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (q quieter) Enabled(ctx context.Context, l slog.Level) bool {
+	return q.Handler.Enabled(ctx, l) && (l >= q.min || q.Handler.Enabled(ctx, slog.LevelDebug))
+}
+
+func (q quieter) WithAttrs(as []slog.Attr) slog.Handler { return quieter{q.Handler.WithAttrs(as), q.min} }
+func (q quieter) WithGroup(g string) slog.Handler       { return quieter{q.Handler.WithGroup(g), q.min} }

@@ -98,7 +98,7 @@ func receive(t *testing.T, p *intake.Pipeline, body string) int64 {
 
 func waitDoc(t *testing.T, pool *pgxpool.Pool, id int64, settled func(intake.Document, []intake.Order) bool) (intake.Document, []intake.Order) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		doc, err := intake.GetDocument(context.Background(), pool, id)
 		if err != nil {
@@ -241,3 +241,6 @@ func TestOrderOverTheLineLimitWaitsForTheDesk(t *testing.T) {
 		t.Fatalf("the short order must go on: %+v", orders[1])
 	}
 }
+
+// deskUser is the desk user of the tests' desk actions.
+var deskUser = intake.Actor{Name: "anna"}

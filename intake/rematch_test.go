@@ -31,7 +31,7 @@ func TestRematchAfterTheDeskFixedMasterData(t *testing.T) {
 		t.Fatalf("order %s %v, want review with UNKNOWN_ITEM", o.State, codes(o.PO.Exceptions))
 	}
 	// Matched again against the same master data, it waits again.
-	if err := b.p.Rematch(ctx, o.ID, 0); err != nil {
+	if _, err := b.p.Rematch(ctx, deskUser, o.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	if o = b.waitOrder(t, o.ID, intake.StateReview); o.PO.Exceptions[0].Code != "UNKNOWN_ITEM" {
@@ -48,7 +48,7 @@ func TestRematchAfterTheDeskFixedMasterData(t *testing.T) {
 		t.Fatal(err)
 	}
 	current.Store(snap)
-	if err := b.p.Rematch(ctx, o.ID, 0); err != nil {
+	if _, err := b.p.Rematch(ctx, deskUser, o.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	o = b.waitOrder(t, o.ID, intake.StateDelivered, intake.StateReview)
@@ -59,10 +59,10 @@ func TestRematchAfterTheDeskFixedMasterData(t *testing.T) {
 		t.Fatalf("the ERP has %d orders, want 1", b.erp.Count())
 	}
 	// Only an order in review is matched again.
-	if err := b.p.Rematch(ctx, o.ID, 0); err == nil {
+	if _, err := b.p.Rematch(ctx, deskUser, o.ID, 0); err == nil {
 		t.Fatal("a delivered order was matched again")
 	}
-	if err := b.p.Rematch(ctx, 999999, 0); !errors.Is(err, db.ErrNotFound) {
+	if _, err := b.p.Rematch(ctx, deskUser, 999999, 0); !errors.Is(err, db.ErrNotFound) {
 		t.Fatalf("unknown order: %v", err)
 	}
 }

@@ -114,7 +114,7 @@ func TestRematchDecidesTheCustomerAfresh(t *testing.T) {
 		t.Fatalf("order %s %s, want AMBIGUOUS_CUSTOMER", o.State, got)
 	}
 	current.Store(build(plentyOfStock(exposureData())))
-	if err := b.p.Rematch(context.Background(), o.ID, 0); err != nil {
+	if _, err := b.p.Rematch(context.Background(), deskUser, o.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "the order matched again", func() bool {

@@ -127,7 +127,12 @@ type Message struct {
 	Text      string
 	MessageID string // without angle brackets; stable, so a resend is recognisable
 	InReplyTo string // the Message-ID of the mail answered, if any
-	Date      time.Time
+	// References are the Message-IDs of the thread before the mail
+	// answered, oldest first (RFC 5322 section 3.6.4); InReplyTo follows.
+	References []string
+	// Language is the Content-Language of the text (RFC 3282), if known.
+	Language string
+	Date     time.Time
 }
 
 // Compose writes the message in RFC 5322 form, UTF-8 text/plain, encoded
@@ -151,7 +156,16 @@ func Compose(m Message) ([]byte, error) {
 	}
 	if m.InReplyTo != "" {
 		h.Set("In-Reply-To", "<"+m.InReplyTo+">")
-		h.Set("References", "<"+m.InReplyTo+">")
+		refs := make([]string, 0, len(m.References)+1)
+		for _, r := range m.References {
+			if r != m.InReplyTo {
+				refs = append(refs, "<"+r+">")
+			}
+		}
+		h.Set("References", strings.Join(append(refs, "<"+m.InReplyTo+">"), " "))
+	}
+	if m.Language != "" {
+		h.Set("Content-Language", m.Language)
 	}
 	h.Set("Auto-Submitted", "auto-replied") // RFC 3834: no auto-reply loops
 	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})

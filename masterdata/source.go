@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ordergate/ordergate/parsers/sheet/table"
 )
 
 // source yields the rows of a file or push: the header first, then the data
@@ -49,41 +51,17 @@ type csvSource struct {
 }
 
 func newCSVSource(br *bufio.Reader) *csvSource {
-	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
+	if b, _ := br.Peek(3); bytes.Equal(b, table.UTF8ByteOrderMark) {
 		_, _ = br.Discard(3)
 	}
 	r := csv.NewReader(br)
-	r.Comma = detectSeparator(br)
+	sample, _ := br.Peek(64 << 10)
+	// Comma or semicolon (as European spreadsheets write CSV); not tab or
+	// pipe, which separates several values in one cell here.
+	r.Comma = rune(table.DetectDelimiter(sample, ",;"))
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
 	return &csvSource{r: r}
-}
-
-// detectSeparator picks ';' when the header line has more semicolons than
-// commas outside quotes (as European spreadsheets write CSV), else ','.
-func detectSeparator(br *bufio.Reader) rune {
-	b, _ := br.Peek(64 << 10)
-	commas, semis, quoted := 0, 0, false
-	for _, c := range b {
-		switch {
-		case c == '"':
-			quoted = !quoted
-		case quoted:
-		case c == '\n':
-			if semis > commas {
-				return ';'
-			}
-			return ','
-		case c == ',':
-			commas++
-		case c == ';':
-			semis++
-		}
-	}
-	if semis > commas {
-		return ';'
-	}
-	return ','
 }
 
 func (s *csvSource) header() ([]string, error) {
@@ -123,11 +101,11 @@ type xlsxSource struct {
 // and spills worksheets larger than its XML limit to temporary files;
 // unzipLimit bounds the total uncompressed size (zip bombs).
 func newXLSXSource(r io.Reader, unzipLimit int64) (*xlsxSource, error) {
-	opts := excelize.Options{RawCellValue: true, UnzipSizeLimit: unzipLimit}
-	if unzipLimit < 16<<20 {
-		opts.UnzipXMLSizeLimit = unzipLimit
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
 	}
-	f, err := excelize.OpenReader(r, opts)
+	f, err := table.OpenXLSX(data, table.XLSXLimits{Unzipped: unzipLimit})
 	if err != nil {
 		return nil, fmt.Errorf("the file is not a readable XLSX workbook (%v)", err)
 	}

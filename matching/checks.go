@@ -27,11 +27,11 @@ func (m *run) checkDocument() {
 	}
 	for i := range po.Lines {
 		l := &po.Lines[i]
-		if l.Action == order.LineDelete || po.Function == order.FunctionCancellation {
+		if l.Action == order.LineDelete || l.Deleted() || po.Function == order.FunctionCancellation {
 			continue
 		}
-		if l.Quantity.Sign() < 0 || (l.Quantity.IsZero() && po.Function != order.FunctionChange) {
-			m.add(newException(ParseError, l.LineNo, "", fmt.Sprintf("Line %d: quantity %s is not a positive number.", l.LineNo, l.Quantity), "", nil))
+		if q, _ := l.Asked(); q.Sign() < 0 || (q.IsZero() && po.Function != order.FunctionChange) {
+			m.add(newException(ParseError, l.LineNo, "", fmt.Sprintf("Line %d: quantity %s is not a positive number.", l.LineNo, q), "", nil))
 		}
 		if !l.DeliveryDate.IsZero() {
 			m.checkDate(l.LineNo, l.DeliveryDate)

@@ -52,6 +52,10 @@ func (m *run) matchLines() {
 			lr := &m.res.Lines[i]
 			lr.LineNo = l.LineNo
 			lr.Item = catalog.NoItem
+			if l.Deleted() {
+				ids[i-start] = catalog.NoItem
+				continue
+			}
 			if c, ok := m.resolveItem(l, &codes[i-start], &hits[i-start], gtinErr[i-start]); ok {
 				// Unit holds the evidence's pack unit until resolveUnit.
 				lr.Item, lr.By, lr.Unit = c.item, c.by, c.pack
@@ -75,7 +79,7 @@ func (m *run) checkLine(l *order.Line, lr *LineResult) {
 	if !m.resolveUnit(l, lr, lr.Unit) {
 		return
 	}
-	if m.po.Function == order.FunctionCancellation || l.Action == order.LineDelete || l.Quantity.Sign() <= 0 {
+	if q, _ := l.Asked(); m.po.Function == order.FunctionCancellation || l.Action == order.LineDelete || q.Sign() <= 0 {
 		return
 	}
 	m.checkQuantity(l, lr)
@@ -105,6 +109,15 @@ func addOrUnknown(total, amount order.Decimal) (order.Decimal, bool) {
 // was sent with and description suggestions.
 func (m *run) resolveItem(l *order.Line, codes *catalog.LineCodes, hits *catalog.LineHits, gtinErr error) (candidate, bool) {
 	s := m.snap
+	if l.Desk != nil && l.Desk.SKU != "" {
+		// The desk's choice decides; what the line was sent with is not
+		// evidence against it.
+		if id, ok := s.ItemBySKU(l.Desk.SKU); ok {
+			return candidate{item: id, by: Resolution{Path: PathDesk, Code: l.Desk.By}}, true
+		}
+		m.add(newException(UnknownItem, l.LineNo, "", "item "+l.Desk.SKU+" (chosen by the desk)", "", nil))
+		return candidate{}, false
+	}
 	var cands [4]candidate
 	n := 0
 	if hits.CrossRef >= 0 {
@@ -209,7 +222,8 @@ func isPiece(u string) bool { return u == catalog.UnitPiece }
 // It reports whether the line can be checked further.
 func (m *run) resolveUnit(l *order.Line, lr *LineResult, pack string) bool {
 	s := m.snap
-	unit := catalog.NormalizeUnit(l.Unit)
+	qty, asked := l.Asked()
+	unit := catalog.NormalizeUnit(asked)
 	switch {
 	case unit == "" && pack != "":
 		unit = pack
@@ -221,14 +235,14 @@ func (m *run) resolveUnit(l *order.Line, lr *LineResult, pack string) bool {
 	f, ok := s.UnitFactor(lr.Item, unit)
 	if !ok {
 		lr.Unit = ""
-		m.add(newException(UnitMismatch, l.LineNo, lr.SKU, l.Unit, m.unitsOf(lr.Item), nil))
+		m.add(newException(UnitMismatch, l.LineNo, lr.SKU, asked, m.unitsOf(lr.Item), nil))
 		return false
 	}
 	lr.Unit = unit
-	lr.Quantity = l.Quantity
-	bq, ok := l.Quantity.Mul(f)
+	lr.Quantity = qty
+	bq, ok := qty.Mul(f)
 	if !ok {
-		m.lineOutOfRange(l, lr, fmt.Sprintf("%s %s in the base unit %s (%s %s per %s)", l.Quantity, unit, s.BaseUnit(lr.Item), f, s.BaseUnit(lr.Item), unit))
+		m.lineOutOfRange(l, lr, fmt.Sprintf("%s %s in the base unit %s (%s %s per %s)", qty, unit, s.BaseUnit(lr.Item), f, s.BaseUnit(lr.Item), unit))
 		m.res.TotalOutOfRange = true
 		return false
 	}

@@ -123,6 +123,7 @@ const (
 	PathGTIN            // the GTIN of the item or of one of its pack levels
 	PathSKU             // the supplier item number sent is our SKU
 	PathBuyerAsSKU      // the buyer's item column holds our SKU (typical of sheets)
+	PathDesk            // the sales desk mapped the line to the item (order.LineFix)
 )
 
 // Resolution records the evidence a line was resolved by.
@@ -130,7 +131,7 @@ type Resolution struct {
 	Path     Path
 	CrossRef *catalog.CrossRef // PathCrossRef
 	GTIN     uint64            // PathGTIN
-	Code     string            // the number as sent (PathSKU, PathBuyerAsSKU)
+	Code     string            // the number as sent (PathSKU, PathBuyerAsSKU); who mapped it (PathDesk)
 	// ID is the identification that found the item when it is none of the
 	// line's BuyerItem, GTIN and SupplierItem (an ISBN, a vendor item
 	// number, a second buyer's number).
@@ -168,6 +169,11 @@ func (r Resolution) String() string {
 		return "our SKU"
 	case PathBuyerAsSKU:
 		return "our SKU in the buyer's item column"
+	case PathDesk:
+		if r.Code == "" {
+			return "chosen by the desk"
+		}
+		return "chosen by " + r.Code
 	}
 	return ""
 }

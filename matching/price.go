@@ -121,3 +121,19 @@ func priceTolText(c *catalog.Customer) string {
 	}
 	return ", tolerance " + c.PriceTolerancePct.String() + "%"
 }
+
+// AgreedPrice is the price customer c pays today for one unit of the item
+// when ordering its smallest quantity, by the same rule as a line's
+// agreed price (customer price, price list, list price; valid today, in
+// the customer's currency): what the desk's quick order shows as it is
+// typed. c may be catalog.NoCustomer (list prices only). It returns nil
+// when the item has no price for the customer.
+func AgreedPrice(snap *catalog.Snapshot, c catalog.CustomerID, id catalog.ItemID, today order.Date) (*catalog.PriceEntry, catalog.PriceScope) {
+	currency := snap.Currency()
+	if c >= 0 {
+		currency = snap.CustomerCurrency(c)
+	}
+	m := &run{snap: snap, res: &Result{Customer: c, Currency: currency}, today: catalog.DateKey(today)}
+	p, scope, _ := m.agreedPrice(id, one)
+	return p, scope
+}

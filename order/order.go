@@ -6,6 +6,7 @@ package order
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Function is what a document asks for: a new order, a change to one, a
@@ -36,6 +37,7 @@ const (
 	SenderUser   = "user"   // the desk user who uploaded the file
 	SenderAPI    = "api"    // an API client
 	SenderFolder = "folder" // a file dropped into a watched folder
+	SenderLink   = "link"   // a customer's buyer through an order link the desk issued
 )
 
 // Sender identifies who sent a document, as far as the channel can tell.
@@ -145,6 +147,10 @@ type PurchaseOrder struct {
 	// SourceFile names the attachment or file inside the document the order
 	// was read from (a mail's attachment), when not the document itself.
 	SourceFile string `json:"source_file,omitempty"`
+	// SourcePart is the 1-based part of a mail the order was read from
+	// (its text, or an attachment), as GET /api/v1/documents/{id}/parts/{n}
+	// numbers them; 0 for other documents.
+	SourcePart int `json:"source_part,omitempty"`
 	// SourceSheets names the sheets that Source.Sheet numbers (1-based).
 	SourceSheets []string `json:"source_sheets,omitempty"`
 	// Sources points each order-level value back to where it was read, keyed
@@ -153,10 +159,12 @@ type PurchaseOrder struct {
 
 	// Set by matching: how the customer was identified, the order value at
 	// agreed prices, the decision and its reasons.
-	CustomerBy string      `json:"customer_by,omitempty"`
-	Total      *Decimal    `json:"total,omitempty"`
-	Status     string      `json:"status,omitempty"`
-	Exceptions []Exception `json:"exceptions,omitempty"`
+	CustomerBy string `json:"customer_by,omitempty"`
+	// DeskApproval is set when the sales desk approved the order by hand.
+	DeskApproval *DeskApproval `json:"desk_approval,omitempty"`
+	Total        *Decimal      `json:"total,omitempty"`
+	Status       string        `json:"status,omitempty"`
+	Exceptions   []Exception   `json:"exceptions,omitempty"`
 	// DeliverTo is where the goods go, as matching resolved ShipTo: the
 	// customer's location from the master data, or the address as sent.
 	// Nil means the customer's default address (no ship-to, or the
@@ -239,6 +247,10 @@ type Line struct {
 	Notes      []string    `json:"notes,omitempty"`
 	Sources    Sources     `json:"sources,omitempty"`
 
+	// Desk is what the sales desk changed on the line, nil when nothing:
+	// the values as sent above stay as they were.
+	Desk *LineFix `json:"desk,omitempty"`
+
 	// Set by matching.
 	SKU string `json:"sku,omitempty"`
 	// SalesQuantity in SalesUnit is the quantity as matching understood it
@@ -259,6 +271,50 @@ type Delivery struct {
 	Date     Date    `json:"date,omitzero"`
 }
 
+// DeskApproval records who approved an order by hand, when, why, and the
+// exception codes they confirmed.
+type DeskApproval struct {
+	By        string    `json:"by"`
+	At        time.Time `json:"at"`
+	Reason    string    `json:"reason,omitempty"`
+	Confirmed []string  `json:"confirmed,omitempty"`
+}
+
+// LineFix is what the sales desk set on a line while clearing the order.
+// Matching takes it over the values as sent.
+type LineFix struct {
+	// SKU is the item the desk mapped the line to.
+	SKU string `json:"sku,omitempty"`
+	// Quantity and Unit replace the quantity and unit as sent.
+	Quantity *Decimal `json:"quantity,omitempty"`
+	Unit     string   `json:"unit,omitempty"`
+	// Deleted: the line is not delivered.
+	Deleted bool `json:"deleted,omitempty"`
+	// AcceptPrice: the price as sent is accepted where it differs from the
+	// agreement (or there is none); approving then asks for a confirmation.
+	AcceptPrice bool `json:"accept_price,omitempty"`
+	// By is who made the last change.
+	By string `json:"by,omitempty"`
+}
+
+// Asked returns the quantity and unit the customer asks for: as sent, or as
+// the desk corrected them.
+func (l *Line) Asked() (Decimal, string) {
+	q, u := l.Quantity, l.Unit
+	if l.Desk != nil {
+		if l.Desk.Quantity != nil {
+			q = *l.Desk.Quantity
+		}
+		if l.Desk.Unit != "" {
+			u = l.Desk.Unit
+		}
+	}
+	return q, u
+}
+
+// Deleted reports whether the desk took the line out of the order.
+func (l *Line) Deleted() bool { return l.Desk != nil && l.Desk.Deleted }
+
 // Ordered returns the quantity and unit to deliver: the matched sales
 // quantity when matching resolved the line, else the quantity as sent.
 // The agreed price is per this unit.
@@ -266,7 +322,7 @@ func (l *Line) Ordered() (Decimal, string) {
 	if l.SalesUnit != "" {
 		return l.SalesQuantity, l.SalesUnit
 	}
-	return l.Quantity, l.Unit
+	return l.Asked()
 }
 
 // PricePerUnit returns the unit price as sent for one unit of the line's

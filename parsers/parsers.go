@@ -24,6 +24,10 @@ type Document struct {
 	ContentType string // as declared by the channel, may be empty or wrong
 	Data        []byte
 	Sender      order.Sender
+	// Customer is our number of the customer a person chose for the
+	// document (at upload), if any; parsers that keep what they learned
+	// per customer (sheet layouts) look it up by this.
+	Customer string
 }
 
 // MessageError is one message (or sheet, or mail part) inside a document that
@@ -49,6 +53,34 @@ type Result struct {
 	// Interchanges are the envelopes of the EDI interchanges the document
 	// holds (none for other formats), for replies to its orders.
 	Interchanges []Interchange
+	// Parts lists the parts of a document made of several (a mail's
+	// bodies and attachments), none for other formats.
+	Parts []Part
+}
+
+// Part is one part of a document that holds several, such as a mail's
+// text and attachments, as the parser found it: what the review screen
+// lists beside the orders, and GET /api/v1/documents/{id}/parts/{n}
+// serves.
+type Part struct {
+	Index       int    `json:"index"` // 1-based, in document order
+	Name        string `json:"name,omitempty"`
+	ContentType string `json:"content_type"`
+	Size        int    `json:"size"`
+	// Role is body (the text read for order lines), text (another
+	// alternative of it), attachment, inline (an image of the text, such
+	// as a logo) or message (a forwarded mail).
+	Role string `json:"role"`
+	// Format is the parser that read the part; Read is false for a part
+	// no parser reads, which Note then says in words ("not read
+	// automatically: PDF document").
+	Format string `json:"format,omitempty"`
+	Read   bool   `json:"read"`
+	Orders int    `json:"orders,omitempty"` // orders read from it
+	Note   string `json:"note,omitempty"`
+	// Text is the text as read (for the body): the lines that
+	// order.LineSource numbers.
+	Text string `json:"text,omitempty"`
 }
 
 // Interchange is what a reply to an EDI interchange needs of its envelope
@@ -154,6 +186,8 @@ func Describe(head []byte) string {
 		return "UTF-16 text (save it as UTF-8, or in the character set the partner agreed, and send it again)"
 	case len(head) >= 3 && string(head[:3]) == "ISA":
 		return "ANSI X12 interchange (only UN/EDIFACT is accepted)"
+	case len(head) >= 8 && string(head[:8]) == "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1":
+		return "Excel 97-2003 workbook (.xls) or another old Office file (save it as .xlsx or CSV and send it again)"
 	case ct == "application/pdf":
 		return "PDF document (send the order as EDIFACT, CSV or XLSX)"
 	case ct == "application/zip":

@@ -20,6 +20,8 @@ import (
 	"github.com/ordergate/ordergate/intake"
 	"github.com/ordergate/ordergate/masterdata"
 	"github.com/ordergate/ordergate/order"
+	"github.com/ordergate/ordergate/parsers"
+	"github.com/ordergate/ordergate/parsers/email"
 )
 
 // apiError is the one error shape of the JSON API.
@@ -28,13 +30,15 @@ func apiError(c *gin.Context, status int, msg string) {
 }
 
 // fail answers the error of an action, mapped to one status here and
-// nowhere else: 400 for an invalid request (intake.ErrInvalid), 404
+// nowhere else: 400 for an invalid request (intake.ErrInvalid), 403 for an
+// order link that does not open (intake.ErrLinkInvalid), 404
 // (intake.ErrNotFound), 409 when the action does not apply to the order as
 // it is (intake.ErrConflict), 413 over a size limit, 422 for master data
-// that cannot be taken (with every problem), 503 with Retry-After for a
-// database failure that passes by itself (a deadlock, a lost connection:
-// intake.Transient; nothing was changed), 500 for anything else, which is
-// logged and answered without its details.
+// that cannot be taken (with every problem), 429 with Retry-After for a
+// link used too fast, 503 with Retry-After while the master data is
+// loading or for a database failure that passes by itself (a deadlock, a
+// lost connection: intake.Transient; nothing was changed), 500 for
+// anything else, which is logged and answered without its details.
 func (s *Server) fail(c *gin.Context, err error) {
 	msg := intake.Message(err)
 	if msg == "" {
@@ -42,9 +46,18 @@ func (s *Server) fail(c *gin.Context, err error) {
 	}
 	var ie *masterdata.ImportError
 	var mbe *http.MaxBytesError
+	var rle *intake.RateLimitError
 	switch {
 	case errors.Is(err, intake.ErrInvalid):
 		apiError(c, http.StatusBadRequest, msg)
+	case errors.Is(err, intake.ErrLinkInvalid):
+		apiError(c, http.StatusForbidden, msg)
+	case errors.As(err, &rle):
+		c.Header("Retry-After", strconv.Itoa(int(rle.RetryAfter.Seconds()+0.999)))
+		apiError(c, http.StatusTooManyRequests, msg)
+	case errors.Is(err, intake.ErrCatalogNotReady):
+		c.Header("Retry-After", "5")
+		apiError(c, http.StatusServiceUnavailable, "the master data is still being loaded; try again in a few seconds")
 	case errors.Is(err, intake.ErrNotFound):
 		apiError(c, http.StatusNotFound, msg)
 	case errors.Is(err, intake.ErrConflict):
@@ -115,6 +128,44 @@ func (s *Server) requireAPIKey(c *gin.Context) {
 // to. It answers 201 with the document id, or 200 for a repeat of a
 // document received before.
 func (s *Server) postDocument(c *gin.Context) {
+	doc, ok := s.readDocument(c)
+	if !ok {
+		return
+	}
+	data, name, ctype, customer := doc.data, doc.name, doc.ctype, doc.customer
+	client := c.GetString("api_client")
+	r, err := s.Pipeline.Receive(c.Request.Context(), intake.Inbound{
+		Channel:        intake.ChannelAPI,
+		SourceRef:      "api:" + client,
+		Sender:         order.Sender{Kind: order.SenderAPI, ID: client, Verified: true},
+		FileName:       name,
+		ContentType:    ctype,
+		CustomerNumber: customer,
+		Data:           data,
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	setAudit(c, "document_id", r.DocumentID)
+	if r.Duplicate {
+		c.JSON(http.StatusOK, gin.H{"document_id": r.DocumentID, "duplicate": true, "duplicate_of": r.DuplicateOf})
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"document_id": r.DocumentID})
+}
+
+// upload is a document as a request carries it.
+type upload struct {
+	data                  []byte
+	name, ctype, customer string
+}
+
+// readDocument reads the document of a request: a multipart form with a
+// "file" field (and "customer"), or the raw body with its Content-Type and
+// the file name in Content-Disposition or ?name=; ?customer= names the
+// customer. It answers 400 or 413 itself when it cannot.
+func (s *Server) readDocument(c *gin.Context) (upload, bool) {
 	limit := s.MaxDocumentBytes
 	if limit <= 0 {
 		limit = 25 << 20
@@ -128,20 +179,20 @@ func (s *Server) postDocument(c *gin.Context) {
 		fh, ferr := c.FormFile("file")
 		if isTooLarge(ferr) {
 			apiError(c, http.StatusRequestEntityTooLarge, sizeLimit("the document", limit, "limits.max_document_bytes"))
-			return
+			return upload{}, false
 		}
 		if ferr != nil {
 			apiError(c, http.StatusBadRequest, "send the document in a multipart form field named file")
-			return
+			return upload{}, false
 		}
 		if fh.Size > limit {
 			apiError(c, http.StatusRequestEntityTooLarge, sizeLimit("the document", limit, "limits.max_document_bytes"))
-			return
+			return upload{}, false
 		}
 		f, oerr := fh.Open()
 		if oerr != nil {
 			s.internal(c, oerr)
-			return
+			return upload{}, false
 		}
 		data, err = io.ReadAll(io.LimitReader(f, limit+1))
 		f.Close()
@@ -159,36 +210,17 @@ func (s *Server) postDocument(c *gin.Context) {
 	}
 	if isTooLarge(err) || int64(len(data)) > limit {
 		apiError(c, http.StatusRequestEntityTooLarge, sizeLimit("the document", limit, "limits.max_document_bytes"))
-		return
+		return upload{}, false
 	}
 	if err != nil {
 		apiError(c, http.StatusBadRequest, "the document could not be read to its end (the upload broke off); send it again")
-		return
+		return upload{}, false
 	}
 	if len(data) == 0 {
 		apiError(c, http.StatusBadRequest, "the document is empty")
-		return
+		return upload{}, false
 	}
-	client := c.GetString("api_client")
-	r, err := s.Pipeline.Receive(c.Request.Context(), intake.Inbound{
-		Channel:        intake.ChannelAPI,
-		SourceRef:      "api:" + client,
-		Sender:         order.Sender{Kind: order.SenderAPI, ID: client, Verified: true},
-		FileName:       filepath.Base(name),
-		ContentType:    ctype,
-		CustomerNumber: customer,
-		Data:           data,
-	})
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	setAudit(c, "document_id", r.DocumentID)
-	if r.Duplicate {
-		c.JSON(http.StatusOK, gin.H{"document_id": r.DocumentID, "duplicate": true, "duplicate_of": r.DuplicateOf})
-		return
-	}
-	c.JSON(http.StatusCreated, gin.H{"document_id": r.DocumentID})
+	return upload{data: data, name: filepath.Base(name), ctype: ctype, customer: customer}, true
 }
 
 // isTooLarge reports a body cut off by http.MaxBytesReader.
@@ -211,6 +243,26 @@ type documentJSON struct {
 	DuplicateOf int64           `json:"duplicate_of,omitempty"`
 	Problems    intake.Problems `json:"problems"`
 	Orders      []int64         `json:"orders"`
+	// Parts are a mail's text and attachments: their kind, what read
+	// them or "not read automatically", and the text the orders' line
+	// sources number (GET /documents/{id}/parts/{n} downloads one).
+	Parts []parsers.Part `json:"parts,omitempty"`
+	// Mail is what the mailbox recorded of a mail.
+	Mail *mailJSON `json:"mail,omitempty"`
+}
+
+// mailJSON is the API form of intake.MailInfo.
+type mailJSON struct {
+	MessageID     string `json:"message_id,omitempty"`
+	Subject       string `json:"subject,omitempty"`
+	From          string `json:"from,omitempty"`
+	ForwardedBy   string `json:"forwarded_by,omitempty"`
+	Language      string `json:"language,omitempty"`
+	NoAnswer      string `json:"no_answer,omitempty"`
+	Authenticated string `json:"authenticated,omitempty"`
+	Mailbox       string `json:"mailbox,omitempty"`
+	UIDValidity   uint32 `json:"uid_validity,omitempty"`
+	UID           uint32 `json:"uid,omitempty"`
 }
 
 func (s *Server) getDocument(c *gin.Context) {
@@ -235,7 +287,53 @@ func (s *Server) getDocument(c *gin.Context) {
 	for _, o := range orders {
 		out.Orders = append(out.Orders, o.ID)
 	}
+	if out.Parts, err = intake.DocumentParts(ctx, s.Pool, id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	m, ok, err := intake.GetMail(ctx, s.Pool, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if ok {
+		out.Mail = &mailJSON{MessageID: m.MessageID, Subject: m.Subject, From: m.From, ForwardedBy: m.ForwardedBy, Language: m.Language,
+			NoAnswer: m.NoAnswer, Authenticated: m.Authenticated, Mailbox: m.Mailbox, UIDValidity: m.UIDValidity, UID: m.UID}
+	}
 	c.JSON(http.StatusOK, out)
+}
+
+// getDocumentPart answers GET /documents/{id}/parts/{n}: part n of a mail
+// (an attachment, its text), decoded, always as a download (a mail's HTML
+// is never rendered in the browser).
+func (s *Server) getDocumentPart(c *gin.Context) {
+	id, ok := idParam(c)
+	if !ok {
+		return
+	}
+	n, err := strconv.Atoi(c.Param("n"))
+	if err != nil || n < 1 {
+		c.JSON(http.StatusBadRequest, gin.H{"error": "the part number must be a whole number from 1"})
+		return
+	}
+	d, err := intake.GetDocument(c.Request.Context(), s.Pool, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if d.Channel != intake.ChannelEmail && d.Format != "email" {
+		c.JSON(http.StatusNotFound, gin.H{"error": fmt.Sprintf("document %d is no mail; it has no parts", id)})
+		return
+	}
+	name, mediaType, data, err := email.Part(d.Raw, n, email.Limits{MaxMessageBytes: int64(len(d.Raw)) + 1})
+	if err != nil {
+		c.JSON(http.StatusNotFound, gin.H{"error": fmt.Sprintf("document %d: %v", id, err)})
+		return
+	}
+	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Content-Security-Policy", "sandbox; default-src 'none'")
+	c.Data(http.StatusOK, mediaType, data)
 }
 
 // orderJSON is the API form of an order: the canonical order JSON (with
@@ -387,31 +485,17 @@ func (s *Server) listDocuments(c *gin.Context) {
 
 // retryDelivery sends an order whose delivery failed to the ERP again.
 func (s *Server) retryDelivery(c *gin.Context) {
-	s.orderAction(c, http.StatusAccepted, intake.StateApproved, s.Pipeline.RetryDelivery)
+	s.deskAction(c, http.StatusAccepted, nil, "", func(ctx context.Context, a intake.Actor, id int64) (intake.Order, error) {
+		return s.Pipeline.RetryDelivery(ctx, a, id)
+	})
 }
 
 // rematchOrder sends an order in review through matching again, against the
 // master data as it is now.
 func (s *Server) rematchOrder(c *gin.Context) {
-	s.orderAction(c, http.StatusAccepted, intake.StateReceived, func(ctx context.Context, id int64) error {
-		return s.Pipeline.Rematch(ctx, id, 0)
+	s.deskAction(c, http.StatusAccepted, nil, "", func(ctx context.Context, a intake.Actor, id int64) (intake.Order, error) {
+		return s.Pipeline.Rematch(ctx, a, id, 0)
 	})
-}
-
-// orderAction runs a desk action on the order the path names and answers
-// with the order's new status, or the action's error (see fail: 404 for an
-// unknown order, 409 with the reason when the action does not apply to the
-// order as it is).
-func (s *Server) orderAction(c *gin.Context, code int, status string, act func(ctx context.Context, id int64) error) {
-	id, ok := idParam(c)
-	if !ok {
-		return
-	}
-	if err := act(c.Request.Context(), id); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(code, gin.H{"order_id": id, "status": status})
 }
 
 // learnLine is the desk teaching the system: the customer's item number on
@@ -466,7 +550,7 @@ func (s *Server) learnLine(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.Pipeline.Rematch(c.Request.Context(), id, version); err != nil {
+	if _, err := s.Pipeline.Rematch(c.Request.Context(), s.actor(c), id, version); err != nil {
 		if e, ok := errors.AsType[*intake.Error](err); ok {
 			err = &intake.Error{Kind: e.Kind, Message: "learned, but the order cannot be matched again: " + e.Message}
 		}
@@ -497,17 +581,7 @@ func (s *Server) rejectOrder(c *gin.Context) {
 	var body struct {
 		Reason string `json:"reason"`
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10)
-	if err := c.ShouldBindJSON(&body); err != nil {
-		if isTooLarge(err) {
-			apiError(c, http.StatusRequestEntityTooLarge, sizeLimit("the request body", 64<<10, ""))
-			return
-		}
-		apiError(c, http.StatusBadRequest, `send a JSON object {"reason": "why the order is rejected"}`)
-		return
-	}
-	setAudit(c, "reason", body.Reason)
-	s.orderAction(c, http.StatusOK, intake.StateRejected, func(ctx context.Context, id int64) error {
-		return s.Pipeline.RejectOrder(ctx, id, body.Reason)
+	s.deskAction(c, http.StatusOK, &body, `{"reason": "why the order is rejected"}`, func(ctx context.Context, a intake.Actor, id int64) (intake.Order, error) {
+		return s.Pipeline.Reject(ctx, a, id, body.Reason)
 	})
 }

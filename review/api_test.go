@@ -77,6 +77,10 @@ func TestAPIRequiresAKey(t *testing.T) {
 		{"POST", "/api/v1/documents"}, {"GET", "/api/v1/documents/1"}, {"GET", "/api/v1/orders"},
 		{"GET", "/api/v1/orders/1"}, {"POST", "/api/v1/orders/1/retry-delivery"}, {"POST", "/api/v1/orders/1/reject"},
 		{"POST", "/api/v1/orders/1/rematch"}, {"PUT", "/api/v1/masterdata/items"},
+		{"POST", "/api/v1/documents/preview"}, {"GET", "/api/v1/items"}, {"POST", "/api/v1/quick-orders"},
+		{"GET", "/api/v1/customers/1/sheet-layouts"}, {"PUT", "/api/v1/customers/1/sheet-layouts"},
+		{"DELETE", "/api/v1/customers/1/sheet-layouts/1"}, {"GET", "/api/v1/customers/1/links"},
+		{"POST", "/api/v1/customers/1/links"}, {"DELETE", "/api/v1/customers/1/links/1"},
 	} {
 		for _, key := range []string{"", "og_wrong", b.key + "x"} {
 			code, body := b.do(t, r.method, r.path, "text/plain", strings.NewReader("x"), key)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,7 +34,7 @@ func setAudit(c *gin.Context, key string, value any) {
 // to write is logged: the action is done by then.
 func (s *Server) audit(c *gin.Context) {
 	c.Next()
-	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead || c.GetBool(auditedKey) {
 		return
 	}
 	var target []string
@@ -53,3 +54,23 @@ func (s *Server) audit(c *gin.Context) {
 		s.Log.Error("audit entry not written", "actor", c.GetString("api_client"), "path", c.Request.URL.Path, "err", err)
 	}
 }
+
+// auditUI writes an audit entry for what a desk user did outside an order
+// action (which writes its own): logins, users, reprocessing.
+func (s *Server) auditUI(c *gin.Context, actor, action, target string, status int, detail map[string]any) {
+	if detail == nil {
+		detail = map[string]any{}
+	}
+	b, err := json.Marshal(detail)
+	if err != nil {
+		b = []byte("{}")
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), 5*time.Second)
+	defer cancel()
+	if _, err := s.Pool.Exec(ctx, `INSERT INTO audit_log (actor, action, target, status, detail) VALUES ($1, $2, $3, $4, $5)`,
+		actor, action, target, status, b); err != nil {
+		s.Log.Error("audit entry not written", "actor", actor, "action", action, "err", err)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -56,7 +56,7 @@ func (e *env) reprocess(args []string) int {
 		return e.fail("reprocess", err)
 	}
 	defer h.Close()
-	pipe, err := intake.New(intake.Options{Pool: h.Pool, Registry: registry(cfg.Limits), Log: log})
+	pipe, err := intake.New(intake.Options{Pool: h.Pool, Registry: registry(cfg, nil), Log: log})
 	if err != nil {
 		return e.fail("reprocess", err)
 	}

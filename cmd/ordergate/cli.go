@@ -18,6 +18,8 @@ import (
 	"github.com/ordergate/ordergate/intake"
 	"github.com/ordergate/ordergate/parsers"
 	"github.com/ordergate/ordergate/parsers/edifact"
+	"github.com/ordergate/ordergate/parsers/email"
+	"github.com/ordergate/ordergate/parsers/sheet"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; empty,
@@ -34,7 +36,8 @@ Usage:
   ordergate ingest  [--customer NUMBER] [--wait] FILE... submit files into the pipeline
   ordergate reprocess [--config FILE] ID                 replay a document from its raw bytes
   ordergate import KIND FILE                             load master data (customers, items, ...)
-  ordergate user add                                     add a sales desk user
+  ordergate user add [--role viewer|clerk|admin] NAME   add a sales desk user (password from stdin, or asked)
+  ordergate user list | disable NAME | enable NAME | passwd NAME
   ordergate apikey create|list|revoke [NAME]             manage API keys for /api/v1
   ordergate config  [--config FILE]                      print the resolved configuration
   ordergate version                                      print the version
@@ -164,9 +167,19 @@ func acks(cfg config.Config) *intake.AckOptions {
 }
 
 // registry lists the formats this build reads, in sniffing order, with
-// the configured bounds on quantities and prices.
-func registry(l config.Limits) *parsers.Registry {
-	return parsers.NewRegistry(edifact.New()).WithLimits(l.Parsers())
+// the configured bounds on quantities and prices. A mail's attachments are
+// read by the same formats (each attachment by content); a format added
+// to formats is read in attachments too. The mail parser comes right
+// after EDIFACT: its sniff (mail header fields) is strict, and a mail
+// must never be taken for a CSV file. layouts, when set, gives the sheet
+// parsers the layouts the desk stored per customer.
+func registry(cfg config.Config, layouts sheet.LayoutSource) *parsers.Registry {
+	sheets := sheet.Options{Limits: cfg.Limits.Sheets(), Layouts: layouts}
+	formats := []parsers.Parser{edifact.New(), sheet.NewXLSX(sheets), sheet.NewCSV(sheets)}
+	attachments := parsers.NewRegistry(formats...).WithLimits(cfg.Limits.Parsers())
+	mail := email.New(email.Options{Limits: cfg.MailLimits(), Attachments: attachments})
+	all := append([]parsers.Parser{formats[0], mail}, formats[1:]...)
+	return parsers.NewRegistry(all...).WithLimits(cfg.Limits.Parsers())
 }
 
 func (e *env) version(args []string) int {
@@ -235,11 +248,6 @@ func (e *env) printConfig(args []string) int {
 
 // user belongs to the review UI, which later work adds; until then it
 // says so instead of pretending.
-func (e *env) user(args []string) int {
-	fmt.Fprintln(e.stderr, "ordergate user: desk users are not available in this build yet; "+
-		"they arrive with the review UI")
-	return 2
-}
 
 func readFileLimited(path string, max int64) ([]byte, error) {
 	f, err := os.Open(path)

@@ -36,6 +36,9 @@ func (e *env) seedDemo(ctx context.Context, cfg config.Config, h *db.Handle, log
 	if err != nil {
 		return err
 	}
+	if err := demo.EnsureDeskUser(ctx, h.Pool); err != nil {
+		return err
+	}
 	dir := cfg.Sources.FileDrop[0].Dir
 	n, err := demo.Seed(ctx, h.Pool, dir)
 	if err != nil {

@@ -53,7 +53,7 @@ func newGateway(cfg config.Config, h *db.Handle, log *slog.Logger, workers int, 
 		log)
 	opts := intake.Options{
 		Pool:             h.Pool,
-		Registry:         registry(cfg.Limits),
+		Registry:         registry(cfg, intake.SheetLayouts{Pool: h.Pool}),
 		Log:              log,
 		MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes),
 		MaxLines:         cfg.Limits.MaxLines,

@@ -32,7 +32,7 @@ func (e *env) parse(args []string) int {
 	if err != nil {
 		return e.fail("parse", err)
 	}
-	reg := registry(cfg.Limits)
+	reg := registry(cfg, nil)
 	orders := []order.PurchaseOrder{}
 	failed := false
 	for _, file := range fs.Args() {

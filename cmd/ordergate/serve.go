@@ -14,7 +14,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/ordergate/ordergate/demo"
 	"github.com/ordergate/ordergate/intake/filedrop"
+	"github.com/ordergate/ordergate/intake/mailbox"
 	"github.com/ordergate/ordergate/review"
 )
 
@@ -97,14 +99,30 @@ func (e *env) serve(args []string, withDemo bool) int {
 		})
 	}
 
+	for _, m := range cfg.Sources.Mailbox {
+		src := mailbox.New(m.Source(), pipe, h.Pool, log)
+		sources.Go(func() {
+			if err := src.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("mailbox stopped", "mailbox", m.Source().Key(), "err", err)
+			}
+		})
+	}
+
 	srv := &http.Server{
 		Handler: (&review.Server{Pool: h.Pool, Log: log, Gatherer: reg, Pipeline: pipe,
-			MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes), ReportLag: cfg.Matching.ERPReportLag}).Handler(),
+			MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes), ReportLag: cfg.Matching.ERPReportLag,
+			Catalog: gw.live.Snapshot,
+			UI: review.UIOptions{InsecureCookies: cfg.HTTP.InsecureCookies, SLA: cfg.Desk.SLA,
+				IdleTimeout: cfg.Desk.IdleTimeout, Lifetime: cfg.Desk.Lifetime}}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- srv.Serve(ln) }()
 	log.Info("ordergate listening", "addr", "http://"+ln.Addr().String(), "database", h.URL, "demo", withDemo)
+	if withDemo {
+		fmt.Fprintf(e.stderr, "\nThe sales desk: open http://%s/ and log in as %s with the password %s\n\n",
+			ln.Addr().String(), demo.DeskUser, demo.DeskPassword)
+	}
 
 	exit := 0
 	select {

@@ -28,6 +28,7 @@ func TestSniff(t *testing.T) {
 		{"#### banner\nUNB+UNOA:3+S+R'", true}, // refused with where UNB starts
 		{"FNB+UNOB:1+S+R'", true},              // damaged header tag: refused, explained
 		{"DOC+01=x+02=y'", false},
+		{"From: buyer@example.com\r\nSubject: order\r\n\r\nUNB+UNOC:3+S+R'", false}, // a mail: the mail parser's
 		{"Dear supplier, please send", false},
 		{"", false},
 		{"UNB", false},

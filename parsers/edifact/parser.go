@@ -30,8 +30,8 @@ func (p *Parser) Name() string { return "edifact" }
 // what is wrong instead of "unsupported format": messages without UNB
 // (read), a header with a damaged tag before a syntax identifier
 // ("FNB+UNOB:1+..."), and an interchange that starts at a later line of
-// head (refused with where it starts). A parser of formats that may carry
-// an interchange inside (mail) must come before this one in the registry.
+// head (refused with where it starts) unless what comes first is a mail's
+// header, which the mail parser reads.
 func (p *Parser) Sniff(head []byte, contentType string) bool {
 	head = bytes.TrimPrefix(head, []byte{0xEF, 0xBB, 0xBF})
 	head = bytes.TrimLeft(head, " \t\r\n")
@@ -45,7 +45,22 @@ func (p *Parser) Sniff(head []byte, contentType string) bool {
 	case "UNB":
 		return !isAlnum(head[3]) && (head[3] > ' ' || head[3] == 0x1D)
 	}
-	return bareMessage(head) || damagedHeader(head) || findInterchange(head) > 0
+	return bareMessage(head) || damagedHeader(head) || findInterchange(head) > 0 && !mailHeader(head)
+}
+
+// mailHeader reports whether head starts with a header field line of a
+// mail (RFC 5322 section 2.2: a name of printable characters, a colon): a
+// mail with an interchange in its text is the mail parser's.
+func mailHeader(head []byte) bool {
+	for i, c := range head {
+		switch {
+		case c == ':' && i > 0:
+			return true
+		case c <= ' ' || c > '~':
+			return false
+		}
+	}
+	return false
 }
 
 // Parse reads every interchange of doc and returns one order per ORDERS or
