@@ -170,6 +170,16 @@ func Documents() []Doc {
 			lines: []ediLine{{gtin: gtin(9), qty: "900000000", price: "20000"}}})},
 		{Name: "42-usd-customer-clean.edi", Data: one("DEMO0042", diner, ediMessage{po: "HD-1", buyer: diner, currency: "USD",
 			lines: []ediLine{{gtin: gtin(1), qty: "1"}}})},
+		// One line for two of the customer's kitchens on two days: the
+		// demo's file export carries split deliveries, so it is delivered
+		// (with an ERP that cannot take them it would show SPLIT_DELIVERY).
+		{Name: "45-split-delivery.edi", Data: one("DEMO0045", brasserie, ediMessage{raw: []string{
+			"BGM+220+PO-DEMO-1020+9", "DTM+137:20261125:102", "DTM+2:20261204:102",
+			"NAD+BY+" + brasserie + "::9", "NAD+SU+" + SupplierGLN + "::9", "CUX+2:" + Currency + ":9",
+			"LIN+1++" + gtin(1) + ":EN", "QTY+21:4:PCE",
+			"LOC+7+" + gln(21) + "::9", "QTY+11:2:PCE", "DTM+2:20261204:102",
+			"LOC+7+" + gln(22) + "::9", "QTY+11:2:PCE", "DTM+2:20261207:102",
+			"UNS+S", "CNT+2:1"}})},
 		// Waits in review (4 filters, sold by 6) until 51 changes it.
 		{Name: "43-changed-later.edi", Data: one("DEMO0043", brasserie, ediMessage{po: "PO-DEMO-1017", buyer: brasserie,
 			lines: []ediLine{{gtin: gtin(8), qty: "4"}, {gtin: gtin(1), qty: "2"}}})},

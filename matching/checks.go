@@ -36,7 +36,9 @@ func (m *run) checkDocument() {
 		if !l.DeliveryDate.IsZero() {
 			m.checkDate(l.LineNo, l.DeliveryDate)
 		}
+		m.checkDeliveries(l)
 	}
+	m.checkWarnings()
 	if !po.DeliveryDate.IsZero() && po.Function != order.FunctionCancellation {
 		m.checkDate(0, po.DeliveryDate)
 	}

@@ -100,9 +100,13 @@ func addOrUnknown(total, amount order.Decimal) (order.Decimal, bool) {
 // resolveItem finds the line's item from its numbers, in order of
 // precedence: the customer's own item number (cross-reference), the GTIN,
 // the supplier item number as our SKU, the buyer's item number as our SKU
-// (only when it is not a cross-referenced code). The first found decides;
-// another number pointing to a different item makes the line AMBIGUOUS_ITEM.
-// Nothing found is UNKNOWN_ITEM with description suggestions.
+// (only when it is not a cross-referenced code). When none of those finds
+// anything, the line's further identifications are tried in the same order
+// of kinds (resolveByIdentifiers: a second buyer's number, an ISBN as a
+// GTIN, a vendor item number, the manufacturer's number). The first found
+// decides; another number pointing to a different item makes the line
+// AMBIGUOUS_ITEM. Nothing found is UNKNOWN_ITEM with every number the line
+// was sent with and description suggestions.
 func (m *run) resolveItem(l *order.Line, codes *catalog.LineCodes, hits *catalog.LineHits, gtinErr error) (candidate, bool) {
 	s := m.snap
 	if l.Desk != nil && l.Desk.SKU != "" {
@@ -139,6 +143,9 @@ func (m *run) resolveItem(l *order.Line, codes *catalog.LineCodes, hits *catalog
 		cands[n] = candidate{item: hits.BuyerSKU, by: Resolution{Path: PathBuyerAsSKU, Code: l.BuyerItem}}
 		n++
 	}
+	if n == 0 && len(l.Identifiers) > 0 {
+		n = m.resolveByIdentifiers(l, cands[:])
+	}
 	if n == 0 {
 		m.add(newException(UnknownItem, l.LineNo, "", describeLine(l), "", m.suggest(l)))
 		return candidate{}, false
@@ -174,6 +181,7 @@ func describeLine(l *order.Line) string {
 	if l.SupplierItem != "" {
 		parts = append(parts, "our item "+l.SupplierItem)
 	}
+	parts = append(parts, otherIDs(l)...)
 	if l.Description != "" {
 		parts = append(parts, `"`+l.Description+`"`)
 	}

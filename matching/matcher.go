@@ -56,6 +56,11 @@ type Options struct {
 	// customer's other orders right now. It replaces the snapshot's prior
 	// orders, which are only as fresh as the last snapshot build.
 	History *History
+	// SplitDeliveries reports that the ERP connector carries a line's
+	// deliveries (order.Line.Deliveries) to the ERP (the webhook, and the
+	// file export as JSON or EDIFACT). Without it a line delivered in parts
+	// is SPLIT_DELIVERY: the desk enters the parts in the ERP.
+	SplitDeliveries bool
 }
 
 // History is the live order history of the order's customer, read by the
@@ -127,12 +132,19 @@ type Resolution struct {
 	CrossRef *catalog.CrossRef // PathCrossRef
 	GTIN     uint64            // PathGTIN
 	Code     string            // the number as sent (PathSKU, PathBuyerAsSKU); who mapped it (PathDesk)
+	// ID is the identification that found the item when it is none of the
+	// line's BuyerItem, GTIN and SupplierItem (an ISBN, a vendor item
+	// number, a second buyer's number).
+	ID order.ItemID
 }
 
 // String renders the evidence for people, e.g. "GTIN 05412345000013" or
 // "cross-reference learned from order 123 by anna". It allocates; Match
 // does not call it.
 func (r Resolution) String() string {
+	if r.ID.Value != "" {
+		return r.ID.String() + " (" + (Resolution{Path: r.Path, CrossRef: r.CrossRef, GTIN: r.GTIN, Code: r.Code}).String() + ")"
+	}
 	switch r.Path {
 	case PathCrossRef:
 		x := r.CrossRef

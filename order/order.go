@@ -108,7 +108,15 @@ type PurchaseOrder struct {
 	Function     Function `json:"function"`
 	OrderDate    Date     `json:"order_date,omitzero"`
 	DeliveryDate Date     `json:"delivery_date,omitzero"`
-	Currency     string   `json:"currency,omitempty"`
+	// DeliveryEarliest and DeliveryLatest bound the delivery window the
+	// buyer asks for (EDIFACT DTM 64 and 63, or the ends of a period such
+	// as DTM 2 with format 718); DeliveryPromised is the date delivery was
+	// promised for (DTM 69). DeliveryDate is the requested date (DTM 2),
+	// else the earliest, else the latest.
+	DeliveryEarliest Date   `json:"delivery_earliest,omitzero"`
+	DeliveryLatest   Date   `json:"delivery_latest,omitzero"`
+	DeliveryPromised Date   `json:"delivery_promised,omitzero"`
+	Currency         string `json:"currency,omitempty"`
 	// CustomerNumber is our number of the customer the order is from: as
 	// matching identified it, or as the document says where no matching
 	// ran (a parser that reads it from the document).
@@ -130,6 +138,11 @@ type PurchaseOrder struct {
 	// zero when not declared.
 	LineCount int       `json:"line_count,omitempty"`
 	Envelope  *Envelope `json:"edi,omitempty"`
+	// Warnings are what the parser read around in this order and a person
+	// should look at: a second ordered quantity on a line, a date in a
+	// format it does not know, a GLN with a wrong check digit, a segment
+	// out of place. Matching sends an order with warnings to review.
+	Warnings []string `json:"warnings,omitempty"`
 
 	// SourceFile names the attachment or file inside the document the order
 	// was read from (a mail's attachment), when not the document itself.
@@ -201,25 +214,38 @@ const (
 
 // Line is one order line.
 type Line struct {
-	LineNo       int      `json:"line_no"`
-	BuyerItem    string   `json:"buyer_item,omitempty"`
-	SupplierItem string   `json:"supplier_item,omitempty"`
-	GTIN         string   `json:"gtin,omitempty"`
-	Description  string   `json:"description,omitempty"`
-	Quantity     Decimal  `json:"quantity"`
-	Unit         string   `json:"unit,omitempty"` // UN/ECE Rec 20 code where known (PCE, KGM, ...)
-	UnitPrice    *Decimal `json:"unit_price,omitempty"`
+	LineNo       int    `json:"line_no"`
+	BuyerItem    string `json:"buyer_item,omitempty"`
+	SupplierItem string `json:"supplier_item,omitempty"`
+	GTIN         string `json:"gtin,omitempty"`
+	// Identifiers are every item identification the line was sent with, in
+	// order, with its type (BuyerItem, SupplierItem and GTIN hold the first
+	// of their kinds). See ItemID. Where each was read: IdentifierSource
+	// (Sources holds "identifiers[i]" for those none of the three shows).
+	Identifiers []ItemID `json:"identifiers,omitempty"`
+	Description string   `json:"description,omitempty"`
+	Quantity    Decimal  `json:"quantity"`
+	Unit        string   `json:"unit,omitempty"` // UN/ECE Rec 20 code where known (PCE, KGM, ...)
+	UnitPrice   *Decimal `json:"unit_price,omitempty"`
 	// PriceBasis is the quantity the unit price refers to (EDIFACT PRI 5284),
 	// e.g. a price per 100 pieces. Nil means 1.
-	PriceBasis   *Decimal    `json:"price_basis,omitempty"`
-	GrossPrice   *Decimal    `json:"gross_price,omitempty"`
-	LineAmount   *Decimal    `json:"line_amount,omitempty"`
-	DeliveryDate Date        `json:"delivery_date,omitzero"`
-	Action       LineAction  `json:"action,omitempty"`
-	References   []Reference `json:"references,omitempty"`
-	Location     string      `json:"location,omitempty"`
-	Notes        []string    `json:"notes,omitempty"`
-	Sources      Sources     `json:"sources,omitempty"`
+	PriceBasis   *Decimal `json:"price_basis,omitempty"`
+	GrossPrice   *Decimal `json:"gross_price,omitempty"`
+	LineAmount   *Decimal `json:"line_amount,omitempty"`
+	DeliveryDate Date     `json:"delivery_date,omitzero"`
+	// The line's delivery window and promised date, as on the order.
+	DeliveryEarliest Date `json:"delivery_earliest,omitzero"`
+	DeliveryLatest   Date `json:"delivery_latest,omitzero"`
+	DeliveryPromised Date `json:"delivery_promised,omitzero"`
+	// Deliveries split the line over several places or dates (EDIFACT
+	// ORDERS segment group 33 under LIN: LOC, QTY, DTM); empty when the
+	// whole quantity goes to the order's (or Location's) place.
+	Deliveries []Delivery  `json:"deliveries,omitempty"`
+	Action     LineAction  `json:"action,omitempty"`
+	References []Reference `json:"references,omitempty"`
+	Location   string      `json:"location,omitempty"`
+	Notes      []string    `json:"notes,omitempty"`
+	Sources    Sources     `json:"sources,omitempty"`
 
 	// Desk is what the sales desk changed on the line, nil when nothing:
 	// the values as sent above stay as they were.
@@ -235,6 +261,14 @@ type Line struct {
 	BaseQuantity  Decimal  `json:"base_quantity,omitzero"`
 	AgreedPrice   *Decimal `json:"agreed_price,omitempty"`
 	ResolvedBy    string   `json:"resolved_by,omitempty"`
+}
+
+// Delivery is one part of a split delivery: a quantity of the line for a
+// place (a GLN or the buyer's location code) on a date.
+type Delivery struct {
+	Location string  `json:"location,omitempty"`
+	Quantity Decimal `json:"quantity"`
+	Date     Date    `json:"date,omitzero"`
 }
 
 // DeskApproval records who approved an order by hand, when, why, and the

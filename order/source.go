@@ -224,6 +224,26 @@ func (s *Sources) SetField(f Field, src Source) {
 	*s = append(*s, FieldSource{field: id, Source: src})
 }
 
+// Add records the source of a field that has none yet, without looking
+// for an earlier one: for parsers that know the field is new (the next
+// element of a list).
+func (s *Sources) Add(f Field, src Source) {
+	if *s == nil {
+		*s = make(Sources, 0, 8)
+	}
+	*s = append(*s, FieldSource{field: uint32(f), Source: src})
+}
+
+// GetField returns the source of a field by its handle, or the zero Source.
+func (s Sources) GetField(f Field) Source {
+	for i := range s {
+		if s[i].field == uint32(f) {
+			return s[i].Source
+		}
+	}
+	return Source{}
+}
+
 // Get returns the source of field, or the zero Source.
 func (s Sources) Get(field string) Source {
 	id := fieldID(field)

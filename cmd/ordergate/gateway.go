@@ -10,6 +10,7 @@ import (
 	"github.com/ordergate/ordergate/catalog"
 	"github.com/ordergate/ordergate/config"
 	"github.com/ordergate/ordergate/db"
+	"github.com/ordergate/ordergate/erp"
 	"github.com/ordergate/ordergate/intake"
 	"github.com/ordergate/ordergate/mailer"
 	"github.com/ordergate/ordergate/masterdata"
@@ -75,6 +76,9 @@ func newGateway(cfg config.Config, h *db.Handle, log *slog.Logger, workers int, 
 				Warehouse:   cfg.Matching.Warehouse,
 				IgnoreStock: cfg.Matching.IgnoreStock,
 				MaxLeadDays: cfg.Matching.MaxLeadDays,
+				// A line split over several places waits for the desk
+				// unless the connector sends the parts (SPLIT_DELIVERY).
+				SplitDeliveries: erp.CarriesDeliveries(conn),
 			},
 		},
 	}

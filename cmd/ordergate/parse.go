@@ -12,9 +12,12 @@ import (
 )
 
 // parse prints the canonical orders found in files as one JSON array and
-// explains every problem on stderr. The format is detected by content. Exit
-// status: 0 when every file read cleanly, 1 when any file or message could
-// not be read (the orders that could are still printed).
+// explains every problem on stderr. The format is detected by content; each
+// order names its file (source_file). Exit status: 0 when every file read
+// cleanly, 1 when any file or message could not be read or an order is over
+// limits.max_lines (the orders that could be read are still printed; one
+// over the limit with a PARSE_ERROR exception and status review, as the
+// pipeline keeps it).
 func (e *env) parse(args []string) int {
 	fs := e.flags("parse")
 	path := fs.String("config", "", "configuration file (YAML), for limits")
@@ -60,6 +63,25 @@ func (e *env) parse(args []string) int {
 		if len(res.Orders) == 0 && len(res.Errors) == 0 {
 			fmt.Fprintf(e.stderr, "%s: no orders found\n", file)
 			failed = true
+		}
+		for i := range res.Orders {
+			po := &res.Orders[i]
+			// Name the file an order came from (and the part of it, for a
+			// mail's attachment).
+			if po.SourceFile == "" {
+				po.SourceFile = file
+			} else {
+				po.SourceFile = file + ": " + po.SourceFile
+			}
+			if max := cfg.Limits.MaxLines; max > 0 && len(po.Lines) > max {
+				// As the pipeline does: the order is kept as read, for the
+				// desk, never matched.
+				reason := fmt.Sprintf("the order has %d lines; the limit is %d (limits.max_lines)", len(po.Lines), max)
+				fmt.Fprintf(e.stderr, "%s: order %s: %s\n", file, po.PONumber, reason)
+				po.Status = "review"
+				po.Exceptions = append(po.Exceptions, order.Exception{Code: "PARSE_ERROR", Message: reason})
+				failed = true
+			}
 		}
 		orders = append(orders, res.Orders...)
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 var (
-	us      = PartyID{ID: "8712345000002", Qualifier: "14"}
+	us      = PartyID{ID: "8712345000004", Qualifier: "14"}
 	replyAt = time.Date(2026, 3, 15, 10, 45, 0, 0, time.UTC)
 )
 
@@ -61,7 +61,7 @@ func TestContrl(t *testing.T) {
 		{name: "accepted", in: interchange("UNOC:3", []string{"BGM+220+P1+9", "LIN+1", "QTY+21:1"}),
 			want: Contrl{InterchangeRef: "IC1", Sender: PartyID{"SENDER", "14"}, Recipient: PartyID{"US", "14"}, Action: ActionAcknowledged,
 				Messages: []ContrlMessage{{Ref: "M1", Type: "ORDERS", Version: "D:96A:UN:EAN008", Action: ActionAcknowledged}}},
-			out: "UNB+UNOC:3+8712345000002:14+SENDER:14+260315:1045+CTRL1'UNH+1+CONTRL:D:3:UN'UCI+IC1+SENDER:14+US:14+7'UCM+M1+ORDERS:D:96A:UN:EAN008+7'UNT+4+1'UNZ+1+CTRL1'"},
+			out: "UNB+UNOC:3+8712345000004:14+SENDER:14+260315:1045+CTRL1'UNH+1+CONTRL:D:3:UN'UCI+IC1+SENDER:14+US:14+7'UCM+M1+ORDERS:D:96A:UN:EAN008+7'UNT+4+1'UNZ+1+CTRL1'"},
 		{name: "message count broken, envelope count broken", in: fixture(t, "bad_counts.edi"),
 			want: Contrl{InterchangeRef: "IC9", Sender: PartyID{"SENDERA", "ZZ"}, Recipient: PartyID{"US", "ZZ"}, Action: ActionAcknowledged, Code: CodeCountMismatch, Segment: "UNZ",
 				Messages: []ContrlMessage{
@@ -75,14 +75,14 @@ func TestContrl(t *testing.T) {
 					{Ref: "M1", Type: "ORDERS", Version: "D:96A:UN:EAN008", Action: ActionRejected, Code: CodeInvalidDecimal, Position: 4, Element: 1, Component: 2},
 					{Ref: "M2", Type: "INVOIC", Version: "D:96A:UN", Action: ActionRejected, Code: CodeValueNotSupported, Segment: "UNH", Element: 2},
 				}},
-			out: "UNB+UNOA:3+8712345000002:14+SENDER:14+260315:1045+CTRL1'UNH+1+CONTRL:D:3:UN'UCI+IC1+SENDER:14+US:14+4'UCM+M1+ORDERS:D:96A:UN:EAN008+4'UCS+4'UCD+19+1:2'UCM+M2+INVOIC:D:96A:UN+4+14+UNH+2'UNT+7+1'UNZ+1+CTRL1'"},
+			out: "UNB+UNOA:3+8712345000004:14+SENDER:14+260315:1045+CTRL1'UNH+1+CONTRL:D:3:UN'UCI+IC1+SENDER:14+US:14+4'UCM+M1+ORDERS:D:96A:UN:EAN008+4'UCS+4'UCD+19+1:2'UCM+M2+INVOIC:D:96A:UN+4+14+UNH+2'UNT+7+1'UNZ+1+CTRL1'"},
 		{name: "whole-message error", in: interchange("UNOA:3", []string{"BGM+220+P1+9"}),
 			want: Contrl{InterchangeRef: "IC1", Sender: PartyID{"SENDER", "14"}, Recipient: PartyID{"US", "14"}, Action: ActionRejected,
 				Messages: []ContrlMessage{{Ref: "M1", Type: "ORDERS", Version: "D:96A:UN:EAN008", Action: ActionRejected, Code: CodeMissing}}}},
 		{name: "partner's unusual separators", in: fixture(t, "una_unusual.edi"),
 			want: Contrl{InterchangeRef: "IC7", Sender: PartyID{"SENDER1", "ZZ"}, Recipient: PartyID{"RECEIVER1", "ZZ"}, Action: ActionAcknowledged,
 				Messages: []ContrlMessage{{Ref: "1", Type: "ORDERS", Version: "D:01B:UN:EAN010", Action: ActionAcknowledged}}},
-			out: "UNA=*,# ~UNB*UNOA=3*8712345000002=14*SENDER1=ZZ*260315=1045*CTRL1~UNH*1*CONTRL=D=3=UN~UCI*IC7*SENDER1=ZZ*RECEIVER1=ZZ*7~UCM*1*ORDERS=D=01B=UN=EAN010*7~UNT*4*1~UNZ*1*CTRL1~"},
+			out: "UNA=*,# ~UNB*UNOA=3*8712345000004=14*SENDER1=ZZ*260315=1045*CTRL1~UNH*1*CONTRL=D=3=UN~UCI*IC7*SENDER1=ZZ*RECEIVER1=ZZ*7~UCM*1*ORDERS=D=01B=UN=EAN010*7~UNT*4*1~UNZ*1*CTRL1~"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -149,7 +149,7 @@ func ParseContrl(data []byte) (Contrl, error) {
 		if done {
 			return nil
 		}
-		switch s.Tag {
+		switch s.Tag() {
 		case "UCI":
 			c = Contrl{InterchangeRef: s.Value(1, 1), Sender: PartyID{s.Value(2, 1), s.Value(2, 2)},
 				Recipient: PartyID{s.Value(3, 1), s.Value(3, 2)}, Action: s.Value(4, 1), Code: s.Value(5, 1), Segment: s.Value(6, 1)}

@@ -13,10 +13,14 @@
 //     control counts and references and isolates every message, so one bad
 //     message does not lose the others, and envelope damage that loses no
 //     message (a missing UNZ) is only a warning.
-//   - message: ORDERS (UN/EDIFACT D.93A, D.96A, D.01B and the EANCOM
-//     subsets EAN008, EAN010) and ORDCHG are mapped to order.PurchaseOrder,
-//     each value with its order.Source (segment, index in the message,
-//     element, component). Other message types are refused as not orders.
+//   - message: ORDERS (UN/EDIFACT D.93A, D.96A, D.01B and later, and the
+//     EANCOM subsets EAN008, EAN010) and ORDCHG are mapped to
+//     order.PurchaseOrder, each value with its order.Source (segment, index
+//     in the message, element, component). Each segment's shape and its
+//     place in the segment table are checked against the directory of the
+//     message's version (directory.go, generated from the UN directories);
+//     what can be read around is a warning on the order, what cannot an
+//     error of the message. Other message types are refused as not orders.
 //
 // Replies reuse the partner's syntax identifier, version and service
 // characters:

@@ -63,6 +63,12 @@ type reader struct {
 	dec      decoder
 	first    *Error // first problem outside messages, for "no messages" errors
 	lineHint int    // lines of the last order: capacity for the next one
+	srcHint  int    // sources and identifiers of its last line: the room the
+	idHint   int    // next order's first line gets (lines of one partner are alike)
+	// bareWarned: the warning about a file without UNB was given.
+	bareWarned bool
+	stray      *stray         // segments outside a message since the last service segment
+	refs       map[string]int // message references of the interchange: first message index
 }
 
 type group struct {
@@ -95,8 +101,8 @@ func (rd *reader) run() error {
 			}
 		}
 		seg := sc.Segment()
-		if n == 1 && (seg.Tag != "UNA" && seg.Tag != "UNB" || seg.Err != nil) {
-			return &Error{Segment: seg.Tag, Pos: seg.Pos, Code: CodeMissing, Msg: "the file does not start with an interchange; expected UNA or UNB"}
+		if n == 1 && (seg.Tag() != "UNA" && seg.Tag() != "UNB" && !(seg.Tag() == "UNH" && sc.bare) || seg.Err != nil) {
+			return &Error{Segment: seg.Tag(), Pos: seg.Pos, Code: CodeMissing, Msg: "the file does not start with an interchange; expected UNA or UNB"}
 		}
 		rd.segment(seg)
 	}
@@ -126,6 +132,7 @@ func (rd *reader) run() error {
 }
 
 func (rd *reader) endOfFile() {
+	rd.endStray()
 	if rd.msg != nil {
 		m := rd.msg
 		rd.fail(&Error{Segment: "UNT", Index: m.segs + 1, Code: CodeMissing,
@@ -148,10 +155,17 @@ func (rd *reader) envelopeError(e *Error) {
 }
 
 func (rd *reader) segment(seg *Segment) {
+	if rd.stray != nil && seg.Err == nil && isEnvelopeTag(seg.Tag()) {
+		if seg.Tag() == "UNT" && rd.msg == nil {
+			rd.lostMessage(seg)
+			return
+		}
+		rd.endStray()
+	}
 	if seg.Err != nil {
 		e := *seg.Err
 		if rd.msg == nil {
-			rd.warn(&e)
+			rd.strayAdd(seg, &e)
 			return
 		}
 		rd.msg.segs++
@@ -159,7 +173,7 @@ func (rd *reader) segment(seg *Segment) {
 		rd.fail(&e)
 		return
 	}
-	switch seg.Tag {
+	switch seg.Tag() {
 	case "UNA":
 		rd.interrupt("UNA", seg.Pos)
 	case "UNB":
@@ -203,7 +217,7 @@ func (rd *reader) segment(seg *Segment) {
 		rd.closeInterchangeWith(seg)
 	default:
 		if rd.msg == nil {
-			rd.warn(&Error{Segment: seg.Tag, Pos: seg.Pos, Code: CodeNotSupported, Msg: "segment outside a message ignored; expected UNH, UNG, UNE or UNZ"})
+			rd.strayAdd(seg, &Error{Segment: seg.Tag(), Pos: seg.Pos, Code: CodeNotSupported, Msg: "segment outside a message ignored; expected UNH, UNG, UNE or UNZ"})
 			return
 		}
 		m := rd.msg
@@ -250,7 +264,7 @@ func (rd *reader) openInterchange(seg *Segment) {
 	}
 	rd.ics = append(rd.ics, ic)
 	rd.ic = &rd.ics[len(rd.ics)-1]
-	rd.icMsgs, rd.icGroups = 0, 0
+	rd.icMsgs, rd.icGroups, rd.refs = 0, 0, nil
 	rd.dec = newDecoder(CharsetOf(ic.SyntaxID))
 	if rep := repetitionFor(ic); sc.Delimiters().Repetition != rep {
 		sc.SetRepetition(rep)
@@ -267,6 +281,11 @@ func (rd *reader) openInterchange(seg *Segment) {
 		rd.envelopeError(&Error{Segment: "UNB", Pos: seg.Pos, Element: 2, Component: 1, Code: CodeMissing, Msg: "interchange sender identification is missing"})
 	case ic.ControlRef == "":
 		rd.envelopeError(&Error{Segment: "UNB", Pos: seg.Pos, Element: 5, Code: CodeMissing, Msg: "interchange control reference is missing"})
+	}
+	// Identification code qualifier 14 is a GLN (code list 0007).
+	if id := ic.Sender.ID; ic.Sender.Qualifier == "14" && !(len(id) == 13 && order.ValidCheckDigit(id)) {
+		rd.warn(&Error{Segment: "UNB", Pos: seg.Pos, Element: 2, Component: 1, Code: CodeInvalidValue,
+			Msg: fmt.Sprintf("interchange sender %q is marked as a GLN (qualifier 14) but is not a GLN: 13 digits ending in the GS1 check digit", id)})
 	}
 }
 
@@ -324,7 +343,11 @@ func (rd *reader) closeGroup(seg *Segment) {
 // openMessage reads UNH. See ISO 9735-1 section 9, segment UNH.
 func (rd *reader) openMessage(seg *Segment) {
 	rd.nmsg++
-	if rd.ic == nil {
+	switch {
+	case rd.ic == nil && rd.sc.bare && !rd.bareWarned:
+		rd.bareWarned = true
+		rd.warn(&Error{Segment: "UNH", Pos: seg.Pos, Code: CodeMissing, Msg: "the file has no interchange header (UNB): its messages are read without the sender, recipient and control reference UNB gives, and no CONTRL can answer it; expected UNB ... UNZ around the messages"})
+	case rd.ic == nil && !rd.sc.bare:
 		rd.warn(&Error{Segment: "UNH", Pos: seg.Pos, Code: CodeMissing, Msg: "message outside an interchange; expected UNB before it"})
 	}
 	rd.icMsgs++
@@ -336,6 +359,17 @@ func (rd *reader) openMessage(seg *Segment) {
 		Ref:     seg.Value(1, 1),
 		Type:    seg.Value(2, 1),
 		Version: seg.Value(2, 2),
+	}
+	if rd.ic != nil && st.Ref != "" {
+		if prev, ok := rd.refs[st.Ref]; ok {
+			rd.warn(&Error{Segment: "UNH", Pos: seg.Pos, Element: 1, Code: CodeInvalidValue,
+				Msg: fmt.Sprintf("message reference %q of message %d was already used by message %d of interchange %q; a message reference must be unique within its interchange", st.Ref, rd.nmsg, prev, rd.ic.ControlRef)})
+		} else {
+			if rd.refs == nil {
+				rd.refs = map[string]int{}
+			}
+			rd.refs[st.Ref] = rd.nmsg
+		}
 	}
 	for c := 3; c <= 5; c++ {
 		if v := seg.Value(2, c); v != "" {
@@ -391,8 +425,27 @@ func (rd *reader) closeMessage() {
 		if err != nil {
 			m.err = err
 		} else {
+			for _, w := range m.m.warnings {
+				if w.order {
+					o.Warnings = append(o.Warnings, w.text)
+				}
+			}
+			if n := m.m.nstruct - maxStructureWarnings; n > 0 {
+				o.Warnings = append(o.Warnings, fmt.Sprintf("%d more segments out of place in the segment table", n))
+			}
 			rd.res.Orders = append(rd.res.Orders, o)
 			rd.lineHint = min(len(o.Lines), 1024)
+			if n := len(o.Lines); n > 0 {
+				rd.srcHint, rd.idHint = max(len(o.Lines[n-1].Sources), 4), max(len(o.Lines[n-1].Identifiers), 1)
+			}
+		}
+	}
+	if m.m != nil && m.err == nil {
+		for _, w := range m.m.warnings {
+			rd.res.Warnings = append(rd.res.Warnings, fmt.Sprintf("edifact: message %d (%s %q): %s", st.Index, st.Type, st.Ref, w.text))
+		}
+		if n := m.m.nstruct - maxStructureWarnings; n > 0 {
+			rd.res.Warnings = append(rd.res.Warnings, fmt.Sprintf("edifact: message %d (%s %q): %d more segments out of place in the segment table", st.Index, st.Type, st.Ref, n))
 		}
 	}
 	st.Err = m.err
@@ -444,4 +497,124 @@ func repetitionFor(ic Interchange) byte {
 		return ic.Delimiters.Repetition
 	}
 	return '*'
+}
+
+// stray is a run of segments outside any message. It is noise (a stray
+// segment between messages, a warning) unless it ends with UNT or holds a
+// BGM: then it is a message whose UNH was damaged or lost, an error of that
+// message, so that nothing a partner sent goes missing with only warnings.
+type stray struct {
+	tag      string // the first segment's tag as read
+	pos      int
+	offset   int64
+	segs     int
+	bgm      bool
+	damaged  bool     // the first segment's tag is not valid
+	typ, ver string   // message identifier of a first segment shaped like UNH
+	ref      string   // its message reference
+	warnings []*Error // what is said if it turns out to be noise
+}
+
+func (rd *reader) strayAdd(seg *Segment, e *Error) {
+	st := rd.stray
+	if st == nil {
+		st = &stray{tag: clip(seg.Bytes(0, 1)), pos: seg.Pos, offset: seg.Offset, damaged: seg.Err != nil}
+		// A damaged UNH still has its elements: reference, then the
+		// message identifier (ORDERS:D:96A:UN).
+		if t := seg.Value(2, 1); len(t) == 6 && isUpper(t) {
+			st.ref, st.typ, st.ver = seg.Value(1, 1), t, seg.Value(2, 2)
+			for c := 3; c <= 5; c++ {
+				if v := seg.Value(2, c); v != "" {
+					st.ver += ":" + v
+				}
+			}
+		}
+		rd.stray = st
+	}
+	st.segs++
+	st.bgm = st.bgm || seg.Tag() == "BGM"
+	st.warnings = append(st.warnings, e)
+}
+
+// isEnvelopeTag reports whether tag is a service segment of the envelope
+// (ISO 9735-1 section 8): UNA, UNB, UNG, UNH, UNT, UNE or UNZ.
+func isEnvelopeTag(tag string) bool {
+	switch tag {
+	case "UNA", "UNB", "UNG", "UNH", "UNT", "UNE", "UNZ":
+		return true
+	}
+	return false
+}
+
+func isUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// endStray settles a run of segments outside a message that a service
+// segment (or the end of the file) ends: a lost message when it has a BGM,
+// else its warnings.
+func (rd *reader) endStray() {
+	st := rd.stray
+	if st == nil {
+		return
+	}
+	if st.bgm {
+		rd.lostMessage(nil)
+		return
+	}
+	rd.stray = nil
+	for _, w := range st.warnings {
+		rd.warn(w)
+	}
+}
+
+// lostMessage records the segments of rd.stray as a message that could not
+// be read, closed by unt (nil when no UNT came).
+func (rd *reader) lostMessage(unt *Segment) {
+	st := rd.stray
+	rd.stray = nil
+	rd.nmsg++
+	rd.icMsgs++
+	if rd.grp != nil {
+		rd.grp.msgs++
+	}
+	ms := MessageStatus{Index: rd.nmsg, Ref: st.ref, Type: st.typ, Version: st.ver}
+	if rd.grp != nil {
+		ms.GroupRef = rd.grp.ref
+	}
+	head := fmt.Sprintf("segment %q", st.tag)
+	if st.damaged {
+		head = fmt.Sprintf("a segment with the damaged tag %q", st.tag)
+	}
+	where := fmt.Sprintf("file segment %d, byte %d", st.pos, st.offset)
+	if l := rd.sc.Line(st.offset); l > 0 {
+		where += fmt.Sprintf(", line %d", l)
+	}
+	var msg string
+	if unt != nil {
+		if ms.Ref == "" {
+			ms.Ref = unt.Value(2, 1)
+		}
+		msg = fmt.Sprintf("the message header is damaged or missing: %s (%s) stands where UNH should, and the %d segments from it up to UNT (file segment %d) could not be read as a message", head, where, st.segs, unt.Pos)
+		if n, err := strconv.Atoi(unt.Value(1, 1)); err == nil && n == st.segs+1 {
+			msg += "; the UNT count, " + strconv.Itoa(n) + ", takes that segment for the UNH"
+		}
+	} else {
+		msg = fmt.Sprintf("segments with a BGM (an order?) stand outside a message from %s on, without UNH and UNT: they could not be read as a message", where)
+	}
+	ms.Err = &Error{Segment: "UNH", Index: 1, Pos: st.pos, Code: CodeMissing, Msg: msg}
+	if rd.ic != nil {
+		rd.ic.Messages = append(rd.ic.Messages, ms)
+	}
+	name := fmt.Sprintf("reference %q", ms.Ref)
+	if ms.Type != "" {
+		name = fmt.Sprintf("%s %q", ms.Type, ms.Ref)
+	}
+	rd.res.Errors = append(rd.res.Errors, parsers.MessageError{Index: ms.Index, Ref: ms.Ref, Type: ms.Type,
+		Message: fmt.Sprintf("edifact: message %d (%s): %s", ms.Index, name, trimPrefix(ms.Err))})
 }

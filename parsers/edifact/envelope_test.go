@@ -23,7 +23,12 @@ func TestSniff(t *testing.T) {
 		{"UNBEKANNT", false},
 		{"ISA*00*          *00*", false},
 		{"STX=ANA:1+5000000000000", false},
-		{"UNH+1+ORDERS:D:96A:UN'", false},
+		{"UNH+1+ORDERS:D:96A:UN'", true}, // messages without UNB: read, with a warning
+		{"UNH+1'", false},
+		{"#### banner\nUNB+UNOA:3+S+R'", true}, // refused with where UNB starts
+		{"FNB+UNOB:1+S+R'", true},              // damaged header tag: refused, explained
+		{"DOC+01=x+02=y'", false},
+		{"From: buyer@example.com\r\nSubject: order\r\n\r\nUNB+UNOC:3+S+R'", false}, // a mail: the mail parser's
 		{"Dear supplier, please send", false},
 		{"", false},
 		{"UNB", false},
@@ -159,7 +164,7 @@ func TestDocumentErrors(t *testing.T) {
 		{"empty", "", "edifact: no message found in the file"},
 		{"X12", "ISA*00*          *00*          *ZZ*SENDER~", "edifact: the file does not start with an interchange; expected UNA or UNB, found \"ISA*00*          *00...\": an ANSI X12 interchange, not UN/EDIFACT"},
 		{"TRADACOMS", "STX=ANA:1+5000000000000:SENDER'", "a TRADACOMS file, not UN/EDIFACT"},
-		{"headless", "UNH+1+ORDERS:D:96A:UN'BGM+220+P+9'UNT+3+1'", "edifact: the file does not start with an interchange; expected UNA or UNB, found \"UNH+1+ORDERS:D:96A:U...\""},
+		{"headless, not a message", "UNH+1'BGM+220+P+9'UNT+3+1'", "edifact: the file does not start with an interchange; expected UNA or UNB, found \"UNH+1'BGM+220+P+9'UN...\""},
 		{"envelope only", "UNB+UNOA:3+S+R+260101:1200+I1'UNZ+0+I1'", "edifact: no message found in the file; expected UNH"},
 		{"not EDIFACT inside an envelope", "UNB+IBMA:1+LAB+ME+240809+0930+1'\nH`Name`X\nUNZ+1+1'", "edifact: no message found in the file: H (file segment 2): segment tag \"H`Name`X"},
 		{"truncated UNB", "UNB+UNOA:3+S+R", "edifact: UNB (file segment 1): file ends inside the segment (truncated?)"},

@@ -2,6 +2,7 @@ package edifact
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
@@ -20,38 +21,104 @@ import (
 type orderMapper struct {
 	o       order.PurchaseOrder
 	dec     decoder
-	change  bool // ORDCHG
-	line    int  // index of the current line in o.Lines, -1 in the header
-	summary bool // after UNS
-	prev    string
+	change  bool             // ORDCHG
+	line    int              // index of the current line in o.Lines, -1 in the header
+	summary bool             // after UNS
+	prev    uint8            // id of the previous segment's tag (an id, not the string: no pointer write per segment)
 	ref     *order.Reference // last RFF, for a following DTM (SG1 / SG29)
+	orderQ  int              // 2 when the order date is from DTM 137, 1 from DTM 4
 	delivQ  int              // priority of the header delivery date qualifier taken
 	lineQ   int              // same for the current line
 	lineQty int              // 2 when QTY+21 was read for the line, 1 for QTY+1
+	deliv   int              // index of the line's delivery being read (after LOC), -1 outside
 	cnt     int
 	cntSeg  int
 	cntPos  int
 	cntSet  bool
 	decs    []order.Decimal     // slab for the *Decimal fields of lines
 	srcs    []order.FieldSource // slab for the lines' Sources
+	ids     []order.ItemID      // slab for the lines' Identifiers
+	idRoom  int                 // identifiers the next line gets from the slab
+	srcRoom int                 // sources the first line gets from the slab
+	locs    []locRef            // the LOC segments of the current line
 	arena   []byte              // string arena of the message's values (see keep)
+
+	sh       shapes // element shapes of the message's directory
+	walk     walker // position in the message's segment table
+	walking  bool   // the message type has a segment table
+	lineNos  lineSet
+	warnings []warning
+	nstruct  int // structure warnings so far (only the first few are kept)
 }
 
-// lineSourceRoom is how many field sources a line gets from the slab before
-// its Sources grows on its own (a LIN/PIA/IMD/QTY/PRI/DTM line has about 8).
-const lineSourceRoom = 8
+// warning is a problem the mapper read around. Those about the order's
+// values go on the order too (order.PurchaseOrder.Warnings), which sends it
+// to review; the others (a GTIN with a wrong check digit, which matching
+// reports itself) only on the document.
+type warning struct {
+	text  string
+	order bool
+}
+
+// maxStructureWarnings bounds the structure warnings of one message: a
+// message with a thousand misplaced segments says so once, not a thousand
+// times.
+const maxStructureWarnings = 5
+
+// lineSet records the line numbers of a message, to report repeated ones:
+// a bitmap for the usual 1..n, a map beyond.
+type lineSet struct {
+	small []uint64
+	large map[int]bool
+}
+
+// add records n and reports whether it was new.
+func (s *lineSet) add(n int) bool {
+	if n < 1<<16 {
+		w := n >> 6
+		for len(s.small) <= w {
+			s.small = append(s.small, 0)
+		}
+		if s.small[w]&(1<<(n&63)) != 0 {
+			return false
+		}
+		s.small[w] |= 1 << (n & 63)
+		return true
+	}
+	if s.large == nil {
+		s.large = map[int]bool{}
+	}
+	if s.large[n] {
+		return false
+	}
+	s.large[n] = true
+	return true
+}
+
+// warn records a warning on a segment of the message.
+func (m *orderMapper) warn(seg *Segment, idx, e, c int, onOrder bool, format string, a ...any) {
+	err := Error{Segment: seg.Tag(), Index: idx, Pos: seg.Pos, Element: e, Component: c, Msg: fmt.Sprintf(format, a...)}
+	m.warnings = append(m.warnings, warning{text: trimPrefix(&err), order: onOrder})
+}
+
+// lineSourceRoom is how many field sources the first line of a message gets
+// from the slab (a LIN/PIA/IMD/QTY/PRI line with a GTIN and the buyer's
+// number has 9); later lines get as many as the line before them used,
+// since the lines of one message are alike. A line that needs more grows
+// its Sources on its own.
+const lineSourceRoom = 12
 
 // lineSources returns an empty Sources with room for one line's fields,
 // carved from a per-message slab: one allocation for many lines instead of
 // one per line.
-func (m *orderMapper) lineSources() order.Sources {
-	if cap(m.srcs)-len(m.srcs) < lineSourceRoom {
+func (m *orderMapper) lineSources(room int) order.Sources {
+	if cap(m.srcs)-len(m.srcs) < room {
 		lines := max(cap(m.o.Lines)-len(m.o.Lines), 4) // the previous message's size is the best guess
-		m.srcs = make([]order.FieldSource, 0, min(lines, 256)*lineSourceRoom)
+		m.srcs = make([]order.FieldSource, 0, min(lines, 256)*room)
 	}
 	n := len(m.srcs)
-	m.srcs = m.srcs[:n+lineSourceRoom]
-	return order.Sources(m.srcs[n : n : n+lineSourceRoom])
+	m.srcs = m.srcs[:n+room]
+	return order.Sources(m.srcs[n : n : n+room])
 }
 
 // decimal returns a pointer to d, allocated from a per-message slab rather
@@ -65,7 +132,14 @@ func (m *orderMapper) decimal(d order.Decimal) *order.Decimal {
 }
 
 func newOrderMapper(rd *reader, unh *Segment) *orderMapper {
-	m := &orderMapper{dec: rd.dec, line: -1, change: unh.Value(2, 1) == "ORDCHG"}
+	typ, ver, rel := unh.Value(2, 1), unh.Value(2, 2), unh.Value(2, 3)
+	m := &orderMapper{dec: rd.dec, line: -1, deliv: -1, change: typ == "ORDCHG", sh: shapesFor(ver, rel),
+		srcRoom: rd.srcHint, idRoom: rd.idHint}
+	if d, _ := directoryFor(ver, rel); d != nil {
+		if t := d.table(typ); t != nil {
+			m.walk, m.walking = newWalker(t, d.name, typ), true
+		}
+	}
 	env, snd := rd.envelope(rd.msg.status, unh.Value(2, 5))
 	m.o = order.PurchaseOrder{Format: "edifact", Envelope: env, Sender: snd, Lines: make([]order.Line, 0, rd.lineHint)}
 	if m.change {
@@ -102,7 +176,7 @@ var (
 )
 
 func src(seg *Segment, idx, e, c int) order.Source {
-	return order.Source{Segment: order.TagOf(seg.Tag), Index: int32(idx), Element: int16(e), Component: int16(c)}
+	return order.Source{Segment: order.TagOf(seg.Tag()), Index: int32(idx), Element: int16(e), Component: int16(c)}
 }
 
 // text returns the trimmed, decoded value of a component.
@@ -116,15 +190,26 @@ func (m *orderMapper) str(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	for _, ch := range b {
-		if ch >= 0x80 {
-			if !utf8.Valid(b) {
-				return strings.TrimSpace(m.dec.String(b)) // an 8-bit charset: decode
-			}
-			break
-		}
+	if !isASCII(b) && !utf8.Valid(b) {
+		return strings.TrimSpace(m.dec.String(b)) // an 8-bit charset: decode
 	}
 	return m.keep(b)
+}
+
+// isASCII reports whether b is 7-bit, eight bytes at a time.
+func isASCII(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // keep copies b into the message's string arena and returns it as a string:
@@ -136,7 +221,8 @@ func (m *orderMapper) keep(b []byte) string {
 		m.arena = make([]byte, 0, max(4096, len(b)))
 	}
 	n := len(m.arena)
-	m.arena = append(m.arena, b...)
+	m.arena = m.arena[:n+len(b)] // only the length changes: no write barrier
+	copy(m.arena[n:], b)
 	return unsafe.String(&m.arena[n], len(b))
 }
 
@@ -175,16 +261,27 @@ func (m *orderMapper) cur() *order.Line {
 
 // segment maps one segment; idx is its position in the message (UNH = 1).
 func (m *orderMapper) segment(seg *Segment, idx int) *Error {
-	if e := checkShape(seg, idx); e != nil {
+	if e := checkShape(seg, idx, m.sh); e != nil {
 		return e
 	}
+	if m.walking {
+		if w := m.walk.step(seg); w != "" {
+			m.nstruct++
+			if m.nstruct <= maxStructureWarnings {
+				m.warn(seg, idx, 0, 0, true, "%s", w)
+			}
+		}
+	}
+	if m.deliv >= 0 && seg.Tag() != "QTY" && seg.Tag() != "DTM" {
+		m.deliv = -1 // the end of segment group 33 (LOC, QTY, DTM)
+	}
 	e := m.dispatch(seg, idx)
-	m.prev = seg.Tag
+	m.prev = seg.id
 	return e
 }
 
 func (m *orderMapper) dispatch(seg *Segment, idx int) *Error {
-	switch seg.Tag {
+	switch seg.Tag() {
 	case "BGM":
 		return m.bgm(seg, idx)
 	case "DTM":
@@ -199,33 +296,29 @@ func (m *orderMapper) dispatch(seg *Segment, idx int) *Error {
 		if m.line < 0 && m.o.Currency == "" {
 			if v := seg.Value(1, 2); v != "" {
 				m.o.Currency = v
-				m.o.Sources.SetField(fCurrency, src(seg, idx, 1, 2))
+				m.o.Sources.Add(fCurrency, src(seg, idx, 1, 2))
 			}
 		}
 	case "FTX":
 		if t := m.texts(seg, 4, 1, 5); t != "" {
 			if l := m.cur(); l != nil {
-				l.Sources.SetField(fNotes.At(len(l.Notes)), src(seg, idx, 4, 1))
+				l.Sources.Add(fNotes.At(len(l.Notes)), src(seg, idx, 4, 1))
 				l.Notes = append(l.Notes, t)
 			} else {
-				m.o.Sources.SetField(fNotes.At(len(m.o.Notes)), src(seg, idx, 4, 1))
+				m.o.Sources.Add(fNotes.At(len(m.o.Notes)), src(seg, idx, 4, 1))
 				m.o.Notes = append(m.o.Notes, t)
 			}
 		}
 	case "LIN":
 		return m.lin(seg, idx)
 	case "PIA":
-		if l := m.cur(); l != nil {
-			for e := 2; e <= min(6, seg.Len()); e++ {
-				m.itemID(l, seg, idx, e)
-			}
-		}
+		m.pia(seg, idx)
 	case "IMD":
 		if l := m.cur(); l != nil {
 			if t := m.texts(seg, 3, 4, 5); t != "" {
 				if l.Description == "" {
 					l.Description = t
-					l.Sources.SetField(fDescription, src(seg, idx, 3, 4))
+					l.Sources.Add(fDescription, src(seg, idx, 3, 4))
 				} else if !strings.Contains(l.Description, t) {
 					l.Description += " " + t
 				}
@@ -238,13 +331,9 @@ func (m *orderMapper) dispatch(seg *Segment, idx int) *Error {
 	case "MOA":
 		return m.moa(seg, idx)
 	case "LOC":
-		if l := m.cur(); l != nil && l.Location == "" {
-			if v := m.text(seg, 2, 1); v != "" {
-				l.Location = v
-				l.Sources.SetField(fLocation, src(seg, idx, 2, 1))
-			}
-		}
+		m.loc(seg, idx)
 	case "UNS":
+		m.endLine()
 		m.summary = true
 		m.line = -1
 	case "CNT":
@@ -266,12 +355,16 @@ func (m *orderMapper) dispatch(seg *Segment, idx int) *Error {
 // C106/1004 document number (element 2) and 1225 message function
 // (element 3). See UN/EDIFACT D.96A ORDERS, segment BGM.
 func (m *orderMapper) bgm(seg *Segment, idx int) *Error {
+	if m.o.PONumber != "" {
+		return &Error{Segment: "BGM", Index: idx, Code: CodeTooMany,
+			Msg: fmt.Sprintf("a second BGM (document %q) in message of order %q: one message holds one order; expected UNT, then UNH before the next order", m.text(seg, 2, 1), m.o.PONumber)}
+	}
 	po := m.text(seg, 2, 1)
 	if po == "" {
 		return &Error{Segment: "BGM", Index: idx, Element: 2, Component: 1, Code: CodeMissing, Msg: "document number (purchase order number) is missing"}
 	}
 	m.o.PONumber = po
-	m.o.Sources.SetField(fPoNumber, src(seg, idx, 2, 1))
+	m.o.Sources.Add(fPoNumber, src(seg, idx, 2, 1))
 	fn := seg.Value(3, 1)
 	var f order.Function
 	switch fn {
@@ -292,109 +385,9 @@ func (m *orderMapper) bgm(seg *Segment, idx int) *Error {
 	}
 	m.o.Function = f
 	if fn != "" {
-		m.o.Sources.SetField(fFunction, src(seg, idx, 3, 0))
+		m.o.Sources.Add(fFunction, src(seg, idx, 3, 0))
 	}
 	return nil
-}
-
-// deliveryRank orders the delivery date qualifiers (DTM 2005): 2 requested
-// delivery date, 64 earliest, 63 latest.
-func deliveryRank(q string) int {
-	switch q {
-	case "2":
-		return 3
-	case "64":
-		return 2
-	case "63":
-		return 1
-	}
-	return 0
-}
-
-// dtm reads C507: 2005 qualifier, 2380 value, 2379 format (102 CCYYMMDD,
-// 203 CCYYMMDDHHMM, 204 CCYYMMDDHHMMSS, 718 CCYYMMDD-CCYYMMDD, first day).
-// See UN/EDIFACT D.96A ORDERS, segment DTM.
-func (m *orderMapper) dtm(seg *Segment, idx int) *Error {
-	q := seg.Value(1, 1)
-	rank := deliveryRank(q)
-	isRefDate := q == "171" && m.ref != nil && m.prev == "RFF"
-	if q != "137" && rank == 0 && !isRefDate {
-		return nil
-	}
-	d, err := parseDTM(seg.Value(1, 2), seg.Value(1, 3))
-	if err != nil {
-		return &Error{Segment: "DTM", Index: idx, Element: 1, Component: 2, Code: CodeInvalidValue, Msg: err.Error()}
-	}
-	s := src(seg, idx, 1, 2)
-	if isRefDate {
-		m.ref.Date = d
-		return nil
-	}
-	if l := m.cur(); l != nil {
-		if rank > m.lineQ {
-			l.DeliveryDate, m.lineQ = d, rank
-			l.Sources.SetField(fDeliveryDate, s)
-		}
-		return nil
-	}
-	switch {
-	case q == "137":
-		m.o.OrderDate = d
-		m.o.Sources.SetField(fOrderDate, s)
-	case rank > m.delivQ:
-		m.o.DeliveryDate, m.delivQ = d, rank
-		m.o.Sources.SetField(fDeliveryDate, s)
-	}
-	return nil
-}
-
-// parseDTM parses a date in one of the formats of code list 2379.
-func parseDTM(v, format string) (order.Date, error) {
-	want := 0
-	switch format {
-	case "102":
-		want = 8
-	case "203":
-		want = 12
-	case "204":
-		want = 14
-	case "718":
-		want = 17
-	case "":
-		switch len(v) {
-		case 8, 12, 14:
-			want = len(v)
-		}
-	default:
-		return order.Date{}, fmt.Errorf("date format %q is not supported; expected 102, 203, 204 or 718", format)
-	}
-	if want == 0 || len(v) != want || (want == 17 && v[8] != '-') {
-		return order.Date{}, fmt.Errorf("date %q does not match format %s; expected %s", v, formatOr(format), dtmLayout(want))
-	}
-	d, err := order.ParseDate(v[0:4] + "-" + v[4:6] + "-" + v[6:8])
-	if err != nil {
-		return order.Date{}, fmt.Errorf("date %q is not a valid calendar date", v)
-	}
-	return d, nil
-}
-
-func formatOr(f string) string {
-	if f == "" {
-		return "(none given)"
-	}
-	return f
-}
-
-func dtmLayout(n int) string {
-	switch n {
-	case 12:
-		return "CCYYMMDDHHMM"
-	case 14:
-		return "CCYYMMDDHHMMSS"
-	case 17:
-		return "CCYYMMDD-CCYYMMDD"
-	}
-	return "CCYYMMDD"
 }
 
 // rff reads C506: 1153 qualifier, 1154 reference. Header references go to
@@ -407,12 +400,12 @@ func (m *orderMapper) rff(seg *Segment, idx int) {
 	}
 	r := order.Reference{Qualifier: q, Value: v}
 	if l := m.cur(); l != nil {
-		l.Sources.SetField(fReferences.At(len(l.References)), src(seg, idx, 1, 2))
+		l.Sources.Add(fReferences.At(len(l.References)), src(seg, idx, 1, 2))
 		l.References = append(l.References, r)
 		m.ref = &l.References[len(l.References)-1]
 		return
 	}
-	m.o.Sources.SetField(fReferences.At(len(m.o.References)), src(seg, idx, 1, 2))
+	m.o.Sources.Add(fReferences.At(len(m.o.References)), src(seg, idx, 1, 2))
 	m.o.References = append(m.o.References, r)
 	m.ref = &m.o.References[len(m.o.References)-1]
 }
@@ -424,7 +417,8 @@ func (m *orderMapper) rff(seg *Segment, idx int) {
 func (m *orderMapper) nad(seg *Segment, idx int) {
 	var pp **order.Party
 	var key string
-	switch seg.Value(1, 1) {
+	role := seg.Value(1, 1)
+	switch role {
 	case "BY":
 		pp, key = &m.o.Buyer, "buyer"
 	case "SU":
@@ -437,7 +431,8 @@ func (m *orderMapper) nad(seg *Segment, idx int) {
 		return
 	}
 	if *pp != nil {
-		return // the first NAD of a role wins
+		m.warn(seg, idx, 1, 0, true, "a second NAD+%s party (%s); the first one is used", role, m.describeNAD(seg))
+		return
 	}
 	p := &order.Party{}
 	set := func(field *string, name string, v string, e, c int) {
@@ -447,9 +442,18 @@ func (m *orderMapper) nad(seg *Segment, idx int) {
 		}
 	}
 	id, agency := m.text(seg, 2, 1), seg.Value(2, 3)
-	if agency == "9" && id != "" {
+	switch {
+	case agency == "9" && len(id) == 13 && isDigits(id):
 		set(&p.GLN, "gln", id, 2, 1)
-	} else if id != "" {
+		if !order.ValidCheckDigit(id) {
+			m.warn(seg, idx, 2, 1, true, "NAD+%s GLN %s has a wrong check digit (GS1 modulo 10): a typing error?", role, id)
+		}
+	case agency == "9" && id != "":
+		// Code list agency 9 is GS1, but this is no GLN: kept as the id it is.
+		set(&p.ID, "id", id, 2, 1)
+		p.CodeList = agency
+		m.warn(seg, idx, 2, 1, true, "NAD+%s party id %q is marked as a GS1 GLN (code list agency 9) but is not 13 digits; kept as a party id", role, id)
+	case id != "":
 		set(&p.ID, "id", id, 2, 1)
 		p.CodeList = agency
 		if agency == "" {
@@ -469,9 +473,21 @@ func (m *orderMapper) nad(seg *Segment, idx int) {
 	*pp = p
 }
 
+// describeNAD names a party for a message: its id, else its name.
+func (m *orderMapper) describeNAD(seg *Segment) string {
+	if id := m.text(seg, 2, 1); id != "" {
+		return "id " + id
+	}
+	if n := m.texts(seg, 4, 1, 5); n != "" {
+		return strconv.Quote(n)
+	}
+	return "no id or name"
+}
+
 // finish checks the message as a whole: BGM present, CNT+2 equal to the
 // number of lines, and the order's own rules (order.PurchaseOrder.Validate).
 func (m *orderMapper) finish() (order.PurchaseOrder, *Error) {
+	m.endLine()
 	o := m.o
 	if o.PONumber == "" {
 		return o, &Error{Segment: "BGM", Code: CodeMissing, Msg: "the message has no BGM with a document number; expected BGM after UNH"}

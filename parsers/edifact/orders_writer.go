@@ -16,10 +16,10 @@ const DefaultORDERSVersion = "D:96A:UN:EAN008"
 // for an ERP that imports EDIFACT files: our SKU (PIA+5 SA), the matched
 // quantity and unit, the agreed price (PRI+AAA) and the buyer's own
 // numbers, the parties with their addresses (NAD C080 name, C059 street,
-// 3164 city, 3251 postcode, 3207 country) and the notes (FTX+AAI, the
-// order's before the parties, a line's after its date). See UN/EDIFACT
-// D.96A ORDERS: BGM, DTM, FTX, RFF, NAD, CUX, LIN, PIA, IMD, QTY, DTM, FTX,
-// PRI, UNS, CNT.
+// 3164 city, 3251 postcode, 3207 country), the notes (FTX+AAI, the order's
+// before the parties, a line's after its date) and the parts of split
+// deliveries. See UN/EDIFACT D.96A ORDERS: BGM, DTM, FTX, RFF, NAD, CUX,
+// LIN, PIA, IMD, QTY, DTM, FTX, PRI, LOC, UNS, CNT.
 func WriteORDERS(w io.Writer, out Outbound, orders ...order.PurchaseOrder) error {
 	wr := NewWriter(w, out)
 	mark := wr.Decimal()
@@ -95,6 +95,20 @@ func WriteORDERS(w io.Writer, out Outbound, orders ...order.PurchaseOrder) error
 			if price != nil {
 				wr.Segment("PRI", []string{"AAA", price.Text(mark)})
 			}
+			// Segment group 33: the parts of a split delivery, each a place
+			// (LOC 7, a GLN when 13 digits), its quantity (QTY 11, split
+			// quantity, in the unit of QTY 21) and its date.
+			for _, d := range l.Deliveries {
+				place := []string{d.Location}
+				if len(d.Location) == 13 && isDigitString(d.Location) {
+					place = []string{d.Location, "", "9"}
+				}
+				wr.Segment("LOC", []string{"7"}, place)
+				wr.Segment("QTY", []string{"11", inUnit(d.Quantity, l, qty).Text(mark), unit})
+				if !d.Date.IsZero() {
+					wr.Segment("DTM", dtm102("2", d.Date))
+				}
+			}
 		}
 		wr.Segment("UNS", []string{"S"})
 		wr.Segment("CNT", []string{"2", strconv.Itoa(len(o.Lines))})
@@ -124,6 +138,24 @@ func components(s string, size, max int) []string {
 		s = strings.TrimSpace(s[n:])
 	}
 	return out
+}
+
+func isDigitString(s string) bool { return isDigits(s) }
+
+// inUnit converts a part of line l, sent in the line's unit, into the unit
+// the line is written in: qty is the line's quantity in that unit.
+func inUnit(part order.Decimal, l order.Line, qty order.Decimal) order.Decimal {
+	if l.Quantity.IsZero() || qty.Cmp(l.Quantity) == 0 {
+		return part
+	}
+	v, ok := part.Mul(qty)
+	if ok {
+		v, ok = v.Div(l.Quantity)
+	}
+	if !ok {
+		return part
+	}
+	return v
 }
 
 // writeNotes writes notes as FTX+AAI (general information) segments, each

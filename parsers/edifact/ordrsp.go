@@ -201,19 +201,19 @@ func ParseORDRSP(data []byte) ([]OrderResponse, error) {
 		num := func(e, c int) (order.Decimal, error) {
 			d, err := order.ParseDecimal(s.Value(e, c))
 			if err != nil {
-				return d, &Error{Segment: s.Tag, Index: idx, Element: e, Component: c, Code: CodeInvalidDecimal, Msg: fmt.Sprintf("%q is not a number; expected digits with one optional decimal mark", s.Value(e, c))}
+				return d, &Error{Segment: s.Tag(), Index: idx, Element: e, Component: c, Code: CodeInvalidDecimal, Msg: fmt.Sprintf("%q is not a number; expected digits with one optional decimal mark", s.Value(e, c))}
 			}
 			return d, nil
 		}
 		date := func() (order.Date, error) {
-			d, err := parseDTM(s.Value(1, 2), s.Value(1, 3))
+			p, err := parseDTM(s.Value(1, 2), s.Value(1, 3))
 			if err != nil {
-				return d, &Error{Segment: "DTM", Index: idx, Element: 1, Component: 2, Code: CodeInvalidValue, Msg: err.Error()}
+				return order.Date{}, &Error{Segment: "DTM", Index: idx, Element: 1, Component: 2, Code: CodeInvalidValue, Msg: err.Error()}
 			}
-			return d, nil
+			return p.from, nil
 		}
 		l := line()
-		switch s.Tag {
+		switch s.Tag() {
 		case "BGM":
 			r.Number, r.Status = text(2, 1), s.Value(3, 1)
 		case "DTM":

@@ -25,7 +25,13 @@ func (p *Parser) Name() string { return "edifact" }
 
 // Sniff reports whether head starts, after an optional UTF-8 byte order mark
 // and white space, with a service string advice (UNA) or an interchange
-// header (UNB followed by a separator). See ISO 9735-1 section 9.
+// header (UNB followed by a separator); see ISO 9735-1 section 9. It also
+// claims what is EDIFACT but broken at the start, so that Parse can say
+// what is wrong instead of "unsupported format": messages without UNB
+// (read), a header with a damaged tag before a syntax identifier
+// ("FNB+UNOB:1+..."), and an interchange that starts at a later line of
+// head (refused with where it starts) unless what comes first is a mail's
+// header, which the mail parser reads.
 func (p *Parser) Sniff(head []byte, contentType string) bool {
 	head = bytes.TrimPrefix(head, []byte{0xEF, 0xBB, 0xBF})
 	head = bytes.TrimLeft(head, " \t\r\n")
@@ -38,6 +44,21 @@ func (p *Parser) Sniff(head []byte, contentType string) bool {
 		return err == nil
 	case "UNB":
 		return !isAlnum(head[3]) && (head[3] > ' ' || head[3] == 0x1D)
+	}
+	return bareMessage(head) || damagedHeader(head) || findInterchange(head) > 0 && !mailHeader(head)
+}
+
+// mailHeader reports whether head starts with a header field line of a
+// mail (RFC 5322 section 2.2: a name of printable characters, a colon): a
+// mail with an interchange in its text is the mail parser's.
+func mailHeader(head []byte) bool {
+	for i, c := range head {
+		switch {
+		case c == ':' && i > 0:
+			return true
+		case c <= ' ' || c > '~':
+			return false
+		}
 	}
 	return false
 }
@@ -75,7 +96,7 @@ func (p *Parser) ReadFrom(ctx context.Context, r io.Reader) ([]Interchange, pars
 }
 
 func (p *Parser) read(ctx context.Context, sc *Scanner) ([]Interchange, parsers.Result, error) {
-	rd := &reader{ctx: ctx, sc: sc}
+	rd := &reader{ctx: ctx, sc: sc, srcHint: lineSourceRoom, idHint: lineIDRoom}
 	rd.res.Format = p.Name()
 	err := rd.run()
 	for i := range rd.ics {

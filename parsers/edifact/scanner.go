@@ -13,9 +13,7 @@ import (
 // call to Scan. Element and component positions are 1-based as in the
 // directories: element 1 is the first data element after the tag.
 type Segment struct {
-	// Tag is the segment tag (e.g. "LIN"); for the service string advice it
-	// is "UNA" and the segment has no elements.
-	Tag string
+	tag string // the tag when it is not one of knownTags (see Tag)
 	// Pos is the 1-based position of the segment in the stream, counting
 	// UNA; Offset is the byte offset where it starts.
 	Pos    int
@@ -45,6 +43,15 @@ type span struct{ start, end int32 }
 type occ struct {
 	start int32 // index into comps
 	elem  int32 // logical element number (0 = tag)
+}
+
+// Tag returns the segment tag (e.g. "LIN"); for the service string advice
+// it is "UNA" and the segment has no elements.
+func (s *Segment) Tag() string {
+	if s.id != 0 {
+		return knownTags[s.id]
+	}
+	return s.tag
 }
 
 // Len returns the number of elements after the tag.
@@ -90,7 +97,24 @@ func (s *Segment) end(i int) int {
 
 // Bytes returns component c of element e (first repetition), or nil when
 // absent. The slice aliases the Scanner's buffer.
-func (s *Segment) Bytes(e, c int) []byte { return s.RepBytes(e, 0, c) }
+func (s *Segment) Bytes(e, c int) []byte {
+	// Fast path, nearly every value: no repetition before element e, so
+	// its occurrence is occ[e].
+	if e < len(s.occ) && int(s.occ[e].elem) == e && c >= 1 {
+		j := int(s.occ[e].start) + c - 1
+		end := len(s.comps)
+		if e+1 < len(s.occ) {
+			end = int(s.occ[e+1].start)
+		}
+		if j >= end {
+			return nil
+		}
+		sp := s.comps[j]
+		a, b := int(s.off)+int(sp.start), int(s.off)+int(sp.end)
+		return s.base[a:b:b]
+	}
+	return s.RepBytes(e, 0, c)
+}
 
 // RepBytes returns component c of repetition r (0-based) of element e.
 // Repetitions exist in syntax version 4 (ISO 9735-1 section 7.3).
@@ -139,11 +163,16 @@ type Scanner struct {
 	delims Delimiters
 	una    bool // the current interchange declared its delimiters in UNA
 	cls    [256]uint8
+	space  [256]bool // white space between segments: not a service character
 	seg    Segment
 	count  int
 	first  bool
+	bare   bool   // the file starts with UNH: messages without an interchange
 	slow   []byte // unescaped copy of the current segment, when needed
 	marks  []mark
+	lines  int   // line breaks before base (what fill discarded)
+	lineAt int64 // the offset of the last Line call, and its line
+	lineNo int
 
 	// MaxSegment bounds the length of one segment (default 1 MiB); a
 	// longer segment is an error, which keeps memory bounded on bad input.
@@ -209,6 +238,29 @@ func (s *Scanner) setDelims(d Delimiters) {
 		s.cls[d.Release] = clsRelease
 	}
 	s.cls[d.Segment] = 0
+	s.space = [256]bool{}
+	for _, c := range []byte{' ', '\t', '\r', '\n'} {
+		s.space[c] = c != d.Segment && c != d.Element && c != d.Component
+	}
+}
+
+var newline = []byte{'\n'}
+
+// Line returns the 1-based line of the byte at offset off of the stream, or
+// 0 when the stream has moved past it. It is for error messages: a file's
+// segments need not be on lines of their own.
+func (s *Scanner) Line(off int64) int {
+	if off < s.base || off > s.base+int64(s.end) {
+		return 0
+	}
+	rel := int(off - s.base)
+	from, n := 0, s.lines+1
+	if s.lineNo > 0 && s.lineAt <= off {
+		from, n = int(s.lineAt-s.base), s.lineNo
+	}
+	n += bytes.Count(s.buf[from:rel], newline)
+	s.lineAt, s.lineNo = off, n
+	return n
 }
 
 // Segment returns the segment read by the last successful Scan.
@@ -223,6 +275,8 @@ func (s *Scanner) fill() bool {
 		return false
 	}
 	if s.pos > 0 {
+		s.lines += bytes.Count(s.buf[:s.pos], newline)
+		s.lineAt, s.lineNo = 0, 0
 		n := copy(s.buf, s.buf[s.pos:s.end])
 		s.base += int64(s.pos)
 		s.end, s.pos = n, 0
@@ -251,10 +305,7 @@ func (s *Scanner) fill() bool {
 	}
 }
 
-func (s *Scanner) isSpace(c byte) bool {
-	return (c == ' ' || c == '\t' || c == '\r' || c == '\n') &&
-		c != s.delims.Segment && c != s.delims.Element && c != s.delims.Component
-}
+func (s *Scanner) isSpace(c byte) bool { return s.space[c] }
 
 // Scan advances to the next segment. It returns false at the end of input
 // or on an error (see Err).
@@ -287,9 +338,15 @@ func (s *Scanner) Scan() bool {
 	head := s.buf[s.pos:s.end]
 	if s.first {
 		s.first = false
-		if len(head) < 3 || head[0] != 'U' || head[1] != 'N' || (head[2] != 'A' && head[2] != 'B') {
-			s.err = &Error{Pos: 1, Code: CodeMissing, Msg: "the file does not start with an interchange; expected UNA or UNB, found " + describeHead(head)}
-			return false
+		if !(len(head) >= 3 && head[0] == 'U' && head[1] == 'N' && (head[2] == 'A' || head[2] == 'B')) {
+			// What it is instead is told by more than nine bytes.
+			for s.end-s.pos < 4096 && s.fill() {
+			}
+			if head = s.buf[s.pos:s.end]; !bareMessage(head) {
+				s.err = startError(head, s.base+int64(s.pos), s.Line)
+				return false
+			}
+			s.bare = true // read as if UNB were there; the reader says so
 		}
 	}
 	if len(head) >= 3 && head[0] == 'U' && head[1] == 'N' && head[2] == 'A' && (len(head) < 4 || !isAlnum(head[3])) {
@@ -301,17 +358,23 @@ func (s *Scanner) Scan() bool {
 		s.setDelims(d)
 		s.una = true
 		s.count++
-		s.seg = Segment{Tag: "UNA", Pos: s.count, Err: nil, Offset: s.base + int64(s.pos), comps: s.seg.comps[:0], occ: s.seg.occ[:0]}
+		s.seg = Segment{id: idUNA, Pos: s.count, Err: nil, Offset: s.base + int64(s.pos), comps: s.seg.comps[:0], occ: s.seg.occ[:0]}
 		s.pos += 9
 		return true
 	}
 	if len(head) >= 4 && head[0] == 'U' && head[1] == 'N' && head[2] == 'B' && !s.una {
-		switch head[3] {
-		case s.delims.Element:
-		case '+':
+		switch c := head[3]; {
+		case c == s.delims.Element:
+		case c == '+':
 			s.setDelims(DefaultDelimiters)
-		case 0x1D:
+		case c == 0x1D:
 			s.setDelims(LevelBDelimiters)
+		case c > ' ' && c < 0x7F && !isAlnum(c) && len(head) > 5 && isSyntaxID(head[4:]):
+			off := s.base + int64(s.pos)
+			s.err = &Error{Segment: "UNB", Pos: s.count + 1, Code: CodeInvalidServiceChar, Msg: fmt.Sprintf(
+				"UNB is followed by %q, not the data element separator '+' (at byte %d, line %d), and no UNA service string advice names %q: the file uses service characters of its own without declaring them; expected UNA before UNB",
+				c, off, s.Line(off), c)}
+			return false
 		}
 	}
 	// Find the unescaped segment terminator.
@@ -341,10 +404,19 @@ func (s *Scanner) Scan() bool {
 			}
 			raw := s.buf[s.pos:s.end]
 			if s.end-s.pos >= s.MaxSegment {
+				if msg, ok := noTerminator(raw, s.delims.Segment, s.base+int64(s.pos), s.Line); ok {
+					s.err = &Error{Segment: tagOf(raw), Pos: s.count + 1, Code: CodeMissing, Msg: msg}
+					return false
+				}
 				s.err = &Error{Segment: tagOf(raw), Pos: s.count + 1, Code: CodeTooLong, Msg: fmt.Sprintf("segment is longer than %d bytes without a segment terminator %q", s.MaxSegment, s.delims.Segment), wrapped: ErrSegmentTooLong}
 				return false
 			}
-			s.err = &Error{Segment: tagOf(raw), Pos: s.count + 1, Code: CodeMissing, Msg: fmt.Sprintf("file ends inside the segment (truncated?); expected the segment terminator %q", s.delims.Segment), wrapped: ErrTruncated}
+			if msg, ok := noTerminator(raw, s.delims.Segment, s.base+int64(s.pos), s.Line); ok {
+				s.err = &Error{Segment: tagOf(raw), Pos: s.count + 1, Code: CodeMissing, Msg: msg}
+				return false
+			}
+			off := s.base + int64(s.pos)
+			s.err = &Error{Segment: tagOf(raw), Pos: s.count + 1, Code: CodeMissing, Msg: fmt.Sprintf("file ends inside the segment (truncated?); it starts at byte %d, line %d; expected the segment terminator %q", off, s.Line(off), s.delims.Segment), wrapped: ErrTruncated}
 			return false
 		}
 		from -= p0 - s.pos // buffer may have moved
@@ -386,21 +458,26 @@ func (s *Scanner) emit(raw []byte, start int, off int64) bool {
 	} else {
 		s.splitSlow(raw)
 	}
-	tag := seg.Bytes(0, 1)
+	// The tag is the first component (comps is never empty after a split).
+	sp := seg.comps[0]
+	tag := seg.base[int(seg.off)+int(sp.start) : int(seg.off)+int(sp.end)]
 	if seg.Err != nil {
 		seg.Err = nil
 	}
 	if !validTag(tag) {
-		seg.Tag, seg.id = tagOf(raw), 0
-		seg.Err = &Error{Segment: seg.Tag, Pos: s.count, Code: CodeInvalidChar, Msg: fmt.Sprintf("segment tag %q is not a valid tag; expected three upper-case letters or digits (wrong separators or a damaged file?)", clip(tag))}
+		seg.tag, seg.id = tagOf(raw), 0
+		seg.Err = &Error{Segment: seg.Tag(), Pos: s.count, Code: CodeInvalidChar, Msg: fmt.Sprintf("segment tag %q is not a valid tag; expected three upper-case letters or digits (wrong separators or a damaged file?)", clip(tag))}
 		return true
 	}
+	// A known tag is its id, and Tag reads it from knownTags: storing the
+	// string would be a pointer write, through the collector's write
+	// barrier, for every segment.
 	t, id := internTag(tag)
-	if id == 0 || seg.id != id { // a known tag is its id: no string compare
-		seg.Tag = t
+	if id == 0 {
+		seg.tag = t
 	}
 	seg.id = id
-	if seg.Tag == "UNZ" && s.una {
+	if id == idUNZ && s.una {
 		s.una = false // the next interchange may bring its own UNA
 	}
 	return true
@@ -445,10 +522,14 @@ func (s *Scanner) split(raw []byte) bool {
 	start, elem := int32(0), int32(0)
 	cls := &s.cls
 	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		switch cls[c] {
-		case 0:
-			continue
+		// Most bytes are data: skip them in a loop of a few instructions.
+		for cls[raw[i]] == 0 {
+			if i++; i == len(raw) {
+				seg.setTables(append(comps, span{start, int32(len(raw))}), oc)
+				return true
+			}
+		}
+		switch cls[raw[i]] {
 		case clsComp:
 			comps = append(comps, span{start, int32(i)})
 		case clsElem:
@@ -542,12 +623,6 @@ type mark struct {
 	end  int32
 	kind uint8
 }
-
-// knownTags are the tags of the service and order segments. Scan interns
-// them through tagIndex so that it does not allocate a string per segment.
-var knownTags = []string{"", "UNA", "UNB", "UNG", "UNH", "UNT", "UNE", "UNZ", "UNS", "BGM", "DTM", "RFF", "NAD",
-	"CTA", "COM", "CUX", "FTX", "LIN", "PIA", "IMD", "QTY", "PRI", "MOA", "LOC", "CNT", "TAX", "ALC", "PAT",
-	"TOD", "TDT", "PAC", "MEA", "SCC", "UCI", "UCM", "UCS", "UCD", "GIR", "GIN", "PCD", "RNG", "HAN", "GIS", "ALI", "FII", "DOC", "GEI"}
 
 // tagIndex maps a three-letter tag (A-Z only) to its index in knownTags.
 var tagIndex = func() *[26 * 26 * 26]uint8 {

@@ -13,7 +13,7 @@ import (
 // render writes a segment as TAG+e1c1:e1c2+e2*rep..., for comparing.
 func render(s *Segment) string {
 	var b strings.Builder
-	b.WriteString(s.Tag)
+	b.WriteString(s.Tag())
 	for i := 1; i < len(s.occ); i++ {
 		o := s.occ[i]
 		if s.occ[i-1].elem == o.elem {
@@ -95,7 +95,7 @@ func TestScannerSyntax(t *testing.T) {
 				var got []string
 				for sc.Scan() {
 					got = append(got, render(sc.Segment()))
-					if sc.Segment().Tag == "UNB" && tt.rep != 0 {
+					if sc.Segment().Tag() == "UNB" && tt.rep != 0 {
 						sc.SetRepetition(tt.rep)
 					}
 				}
@@ -118,9 +118,9 @@ func TestScannerErrors(t *testing.T) {
 		wantErr string
 		is      error
 	}{
-		{"truncated segment", "UNB+UNOA:3'UNH+1+ORD", 0, "UNH (file segment 2): file ends inside the segment (truncated?); expected the segment terminator '\\''", ErrTruncated},
+		{"truncated segment", "UNB+UNOA:3'UNH+1+ORD", 0, "UNH (file segment 2): file ends inside the segment (truncated?); it starts at byte 11, line 1; expected the segment terminator '\\''", ErrTruncated},
 		{"invalid tag", "UNB+UNOA:3'H`N+1'", 0, "segment tag \"H`N\" is not a valid tag", nil},
-		{"junk before the interchange", "#### banner ####\nUNB+UNOA:3'", 0, "the file does not start with an interchange; expected UNA or UNB", nil},
+		{"junk before the interchange", "#### banner ####\nUNB+UNOA:3'", 0, "the file has 17 bytes before the interchange header UNB at byte 17, line 2: \"#### banner ####\\nUNB...\"", nil},
 		{"UNA with one character twice", "UNA::.? 'UNB'", 0, "UNA uses ':' both as component separator and as element separator", nil},
 		{"UNA with a letter", "UNAX+.? 'UNB'", 0, "", nil}, // "UNAX" is not a UNA: tag error
 		{"segment too long", "UNB+UNOA:3'FTX+" + strings.Repeat("x", 300) + "'", 64, "longer than 64 bytes", ErrSegmentTooLong},

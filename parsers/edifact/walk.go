@@ -16,7 +16,7 @@ func walkMessages(data []byte, msgType string, open func(ic Interchange, unh *Se
 	in, idx, found := false, 0, 0
 	for sc.Scan() {
 		s := sc.Segment()
-		switch s.Tag {
+		switch s.Tag() {
 		case "UNB":
 			ic = Interchange{Delimiters: sc.Delimiters(), HasUNA: sc.HasUNA(), SyntaxID: s.Value(1, 1), SyntaxVersion: s.Value(1, 2),
 				Sender: PartyID{s.Value(2, 1), s.Value(2, 2)}, Recipient: PartyID{s.Value(3, 1), s.Value(3, 2)},
