@@ -1,7 +1,6 @@
 package intake
 
 import (
-
 	"github.com/ordergate/ordergate/catalog"
 	"github.com/ordergate/ordergate/matching"
 )

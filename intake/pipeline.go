@@ -217,5 +217,7 @@ func (q quieter) Enabled(ctx context.Context, l slog.Level) bool {
 	return q.Handler.Enabled(ctx, l) && (l >= q.min || q.Handler.Enabled(ctx, slog.LevelDebug))
 }
 
-func (q quieter) WithAttrs(as []slog.Attr) slog.Handler { return quieter{q.Handler.WithAttrs(as), q.min} }
-func (q quieter) WithGroup(g string) slog.Handler       { return quieter{q.Handler.WithGroup(g), q.min} }
+func (q quieter) WithAttrs(as []slog.Attr) slog.Handler {
+	return quieter{q.Handler.WithAttrs(as), q.min}
+}
+func (q quieter) WithGroup(g string) slog.Handler { return quieter{q.Handler.WithGroup(g), q.min} }
