@@ -400,6 +400,9 @@ func (w *recoverWorker) Work(ctx context.Context, _ *river.Job[RecoverArgs]) err
 	if err != nil {
 		return err
 	}
+	if err := w.startStalled(ctx); err != nil {
+		return err
+	}
 	for _, c := range cuts {
 		unlock, free, err := tryDeliveryLock(ctx, pool, c.customer)
 		if err != nil {
@@ -417,6 +420,38 @@ func (w *recoverWorker) Work(ctx context.Context, _ *river.Job[RecoverArgs]) err
 		}
 		if !res.UniqueSkippedAsDuplicate {
 			w.p.log.Warn("delivery cut off by a crash taken up again; the ERP is asked first", "order", c.id, "customer", c.customer)
+		}
+	}
+	return nil
+}
+
+// startStalled starts the delivery of each customer's first waiting order
+// that nothing is about to deliver: approved, not failing (a failing one
+// waits for its retry), with no delivery job running or due. That happens
+// when the order was approved while the one before it was being
+// delivered, after that one looked for the next (wakeNextDelivery): its
+// own job then waits behind it for Wait. Without this it would wait that
+// long; with it, at most recoverEvery.
+func (w *recoverWorker) startStalled(ctx context.Context) error {
+	rows, err := w.p.opts.Pool.Query(ctx, `SELECT f.id FROM (
+			SELECT DISTINCT ON (customer_number) id, state, delivery_error FROM orders
+			WHERE state IN ('approved', 'delivering') ORDER BY customer_number, approved_at, id) f
+		WHERE f.state = 'approved' AND f.delivery_error = ''
+		  AND NOT EXISTS (SELECT 1 FROM river_job j WHERE j.kind = 'deliver_order'
+			AND j.args @> jsonb_build_object('order_id', f.id)
+			AND (j.state IN ('running', 'pending') OR (j.state IN ('available', 'scheduled', 'retryable')
+			     AND j.scheduled_at <= now() + interval '1 second')))
+		LIMIT 1000`)
+	if err != nil {
+		return fmt.Errorf("intake: stalled deliveries: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return fmt.Errorf("intake: stalled deliveries: %w", err)
+	}
+	for _, id := range ids {
+		if _, err := w.p.client.Insert(ctx, DeliverArgs{OrderID: id}, nil); err != nil {
+			return fmt.Errorf("intake: start delivery of order %d: %w", id, err)
 		}
 	}
 	return nil
