@@ -31,6 +31,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ordergate/ordergate/auth"
+	"github.com/ordergate/ordergate/config"
 	"github.com/ordergate/ordergate/db"
 )
 
@@ -57,6 +58,8 @@ type loadOptions struct {
 	profileSeconds         int
 	statements             bool
 	seed                   uint64
+	noFloor                bool
+	docsSent               []loadDoc
 }
 
 // loadtest builds a catalog and customer base in a fresh database, starts
@@ -83,6 +86,7 @@ func (e *env) loadtest(args []string) int {
 	fs.IntVar(&o.profileSeconds, "profile-seconds", 10, "length of the CPU profile, from the first order sent")
 	fs.BoolVar(&o.statements, "statements", false, "report the costliest statements (needs pg_stat_statements preloaded)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the generated master data and orders")
+	fs.BoolVar(&o.noFloor, "no-floor", false, "skip the floor (the same documents parsed alone, INSERTed and COPYed bare)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -118,6 +122,7 @@ type loadRun struct {
 	sentMu  sync.Mutex
 	sent    map[string]time.Time // channel:name -> when it was handed over
 	sampler *procSampler
+	cfg     config.Config
 }
 
 func (e *env) runLoad(ctx context.Context, o loadOptions) (*loadReport, error) {
@@ -204,9 +209,18 @@ func (e *env) runLoad(ctx context.Context, o loadOptions) (*loadReport, error) {
 	if o.profile != "" {
 		r.fetch("/debug/pprof/heap", filepath.Join(o.profile, "gateway-heap.pprof"))
 	}
+	for _, p := range r.procs {
+		_ = p.Process.Signal(syscall.SIGTERM) // the floor is measured on a quiet machine
+	}
 	rep, err := r.report(ctx, docs, start, settledAt)
 	if err != nil {
 		return nil, err
+	}
+	rep.o.docsSent = docs
+	if !o.noFloor {
+		if rep.floor, err = r.floor(ctx, docs); err != nil {
+			return nil, err
+		}
 	}
 	if o.statements {
 		rep.statements, _ = topStatements(ctx, r.pool)
@@ -316,6 +330,11 @@ func (r *loadRun) startGateways(ctx context.Context) error {
 	if err := os.WriteFile(cfg, []byte(y.String()), 0o600); err != nil {
 		return err
 	}
+	c, err := config.Load(cfg, func(string) string { return "" })
+	if err != nil {
+		return err
+	}
+	r.cfg = c
 	self, err := os.Executable()
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -18,25 +19,27 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ordergate/ordergate/parsers"
 )
 
 // loadReport is what a load test measured.
 type loadReport struct {
-	o                  loadOptions
-	docs, orders       int
-	lines              int
-	delivered, review  int
-	lost, doubled      int
-	elapsed            time.Duration // first document sent to the last order settled
-	intake             time.Duration // first document sent to the last order read
-	erpFiles           int
-	stages             []stageStats
-	gatewayCPU, pgCPU  time.Duration
-	gatewayMem, pgMem  int64 // peak proportional set size, bytes
-	byChannel          map[string][2]int
-	statements         []statementCost
-	processes, workers int
-	perProcess         []int // orders each gateway decided (by its events' backend)
+	o                 loadOptions
+	docs, orders      int
+	lines             int
+	delivered, review int
+	lost, doubled     int
+	elapsed           time.Duration // first document sent to the last order settled
+	intake            time.Duration // first document sent to the last order read
+	erpFiles          int
+	stages            []stageStats
+	gatewayCPU, pgCPU time.Duration
+	gatewayMem, pgMem int64 // peak proportional set size, bytes
+	byChannel         map[string][2]int
+	statements        []statementCost
+	processes         int
+	floor             loadFloor
 }
 
 type stageStats struct {
@@ -79,7 +82,7 @@ func (r *loadRun) report(ctx context.Context, docs []loadDoc, start, settled tim
 		read, decided, delivered    *time.Time
 	)
 	got := map[string]int{}
-	var handed, toStored, toRead, toDecided, toERP, endToEnd, endDecided []time.Duration
+	var handed, toRead, toDecided, toERP, endToEnd, endDecided []time.Duration
 	var lastRead time.Time
 	_, err = pgx.ForEachRow(rows, []any{&channel, &file, &msgID, &stored, &state, &lines, &read, &decided, &delivered}, func() error {
 		ch := channel
@@ -132,7 +135,6 @@ func (r *loadRun) report(ctx context.Context, docs []loadDoc, start, settled tim
 	if err != nil {
 		return nil, err
 	}
-	_ = toStored
 	for k, n := range want {
 		switch g := got[k]; {
 		case g < n:
@@ -226,6 +228,15 @@ func (rep *loadReport) print(w io.Writer) {
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t\n", s.name, s.n, ms(s.p50), ms(s.p99), ms(s.max))
 	}
 	tw.Flush()
+	if fl := rep.floor; fl.orders > 0 {
+		n := float64(len(rep.o.docsSent))
+		fmt.Fprintf(w, "\nfloor, the same %d documents (%d orders) on the same machine, this run:\n", len(rep.o.docsSent), fl.orders)
+		tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		fmt.Fprintf(tw, "parse only (one goroutine)\t%.2f s\t%.0f orders/s\n", fl.parse.Seconds(), float64(fl.orders)/fl.parse.Seconds())
+		fmt.Fprintf(tw, "bare INSERT of each document (a transaction each)\t%.2f s\t%.0f documents/s\n", fl.insert.Seconds(), n/fl.insert.Seconds())
+		fmt.Fprintf(tw, "COPY of one row per order (its JSON)\t%.2f s\t%.0f orders/s\n", fl.copy.Seconds(), float64(fl.orders)/fl.copy.Seconds())
+		tw.Flush()
+	}
 	if len(rep.statements) > 0 {
 		fmt.Fprintln(w, "\ncostliest statements (pg_stat_statements):")
 		tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
@@ -385,4 +396,51 @@ func pss(pid int) int64 {
 		}
 	}
 	return 0
+}
+
+// loadFloor is what the same documents cost without the pipeline, measured
+// in the same run on the same machine: parsing them in one goroutine, a
+// bare INSERT of each document (one transaction each, as a naive intake
+// would), and a COPY of one row per order with its lines as JSON.
+type loadFloor struct {
+	parse, insert, copy time.Duration
+	orders              int
+}
+
+func (r *loadRun) floor(ctx context.Context, docs []loadDoc) (loadFloor, error) {
+	var f loadFloor
+	reg := registry(r.cfg)
+	t := time.Now()
+	var rows [][]any
+	for _, d := range docs {
+		res, err := reg.Parse(ctx, parsers.Document{Name: d.name, Data: d.data})
+		if err != nil {
+			return f, fmt.Errorf("floor: parse %s: %w", d.name, err)
+		}
+		for i := range res.Orders {
+			b, err := json.Marshal(res.Orders[i])
+			if err != nil {
+				return f, err
+			}
+			rows = append(rows, []any{res.Orders[i].PONumber, string(b)})
+		}
+	}
+	f.parse, f.orders = time.Since(t), len(rows)
+	if _, err := r.pool.Exec(ctx, `CREATE TABLE floor_documents (id bigserial PRIMARY KEY, name text, raw bytea);
+		CREATE TABLE floor_orders (id bigserial PRIMARY KEY, po_number text, data jsonb)`); err != nil {
+		return f, err
+	}
+	t = time.Now()
+	for _, d := range docs {
+		if _, err := r.pool.Exec(ctx, `INSERT INTO floor_documents (name, raw) VALUES ($1, $2)`, d.name, d.data); err != nil {
+			return f, err
+		}
+	}
+	f.insert = time.Since(t)
+	t = time.Now()
+	if _, err := r.pool.CopyFrom(ctx, pgx.Identifier{"floor_orders"}, []string{"po_number", "data"}, pgx.CopyFromRows(rows)); err != nil {
+		return f, err
+	}
+	f.copy = time.Since(t)
+	return f, nil
 }
