@@ -154,6 +154,7 @@ func (s *Source) watch(ctx context.Context) error {
 	s.log.Info("watching folder", "rescan", s.cfg.Rescan, "stable_for", s.cfg.StableFor)
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	due := time.Now() // when the timer fires
 	for {
 		select {
 		case <-ctx.Done():
@@ -162,8 +163,13 @@ func (s *Source) watch(ctx context.Context) error {
 			if !ok {
 				return errors.New("filedrop: the folder watcher stopped")
 			}
-			if filepath.Dir(ev.Name) == filepath.Clean(s.cfg.Dir) {
-				resetTimer(timer, 50*time.Millisecond) // debounce bursts of events
+			// A burst of events is taken by one scan 50 ms after its first
+			// event; later events of the burst do not push that scan back
+			// (a folder receiving a file every few milliseconds would
+			// otherwise never be scanned until the next rescan).
+			if filepath.Dir(ev.Name) == filepath.Clean(s.cfg.Dir) && time.Until(due) > debounce {
+				due = time.Now().Add(debounce)
+				resetTimer(timer, debounce)
 			}
 			continue
 		case err, ok := <-w.Errors:
@@ -187,9 +193,13 @@ func (s *Source) watch(ctx context.Context) error {
 		if next <= 0 || next > s.cfg.Rescan {
 			next = s.cfg.Rescan
 		}
+		due = time.Now().Add(next)
 		resetTimer(timer, next)
 	}
 }
+
+// debounce is how long after a folder event the folder is scanned.
+const debounce = 50 * time.Millisecond
 
 func resetTimer(t *time.Timer, d time.Duration) {
 	t.Stop()
