@@ -418,6 +418,18 @@ func (s *Snapshot) StockIn(id ItemID, warehouse string) (order.Decimal, bool) {
 // orders.
 func (s *Snapshot) OpenOrdersValue(c CustomerID) order.Decimal { return s.openValue[c] }
 
+// OpenOrderIDs returns the ids of the customer's open orders (as the ERP
+// pushed them: our order id or the ERP's).
+func (s *Snapshot) OpenOrderIDs(customer string) []string {
+	var ids []string
+	for i := range s.openOrders {
+		if s.openOrders[i].Customer == customer {
+			ids = append(ids, s.openOrders[i].OrderID)
+		}
+	}
+	return ids
+}
+
 // OpenOrder finds an open order by order id.
 func (s *Snapshot) OpenOrder(orderID string) (*OpenOrder, bool) {
 	i, ok := s.openByID[orderID]

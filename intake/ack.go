@@ -66,6 +66,10 @@ type AckArgs struct {
 // Kind implements river.JobArgs.
 func (AckArgs) Kind() string { return "acknowledge" }
 
+// InsertOpts puts answers to partners and customers after the orders on
+// their way (see priorityOrder).
+func (AckArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Priority: priorityAnswer} }
+
 // enqueueAck adds an acknowledgement job when acknowledgements are set up
 // and the order or document came as EDIFACT.
 func (p *Pipeline) enqueueAck(ctx context.Context, tx pgx.Tx, format string, args AckArgs) error {

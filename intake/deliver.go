@@ -33,9 +33,11 @@ type DeliveryOptions struct {
 	// a day with the defaults).
 	MaxAttempts int
 	// Wait is how long a delivery waits behind an earlier-approved order of
-	// the same customer while that one is being delivered (it is woken as
-	// soon as that one is through); behind one whose attempts are failing,
-	// it waits for that one's next attempt. Default 2s.
+	// the same customer while that one is being delivered; behind one whose
+	// attempts are failing, it waits for that one's next attempt. Either
+	// way the earlier order's delivery, once through, starts the next
+	// order's delivery with a job of its own (wakeNextDelivery), so the
+	// wait is only a backstop. Default 1m.
 	Wait time.Duration
 	// RecoverAfter is how long after an attempt began a delivery cut off by
 	// a crash (its worker's lock gone, its order still delivering) is taken
@@ -56,7 +58,7 @@ func (o *DeliveryOptions) fillDefaults() {
 		o.MaxAttempts = 20
 	}
 	if o.Wait <= 0 {
-		o.Wait = 2 * time.Second
+		o.Wait = time.Minute
 	}
 	if o.RecoverAfter <= 0 {
 		o.RecoverAfter = 45 * time.Second
@@ -109,16 +111,22 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 			return StateReview, nil, nil
 		})
 	}
-	o, err := GetOrder(ctx, pool, job.Args.OrderID)
+	// Only the state and the customer, and whose turn it is: the order
+	// itself is read with the state change below.
+	o := Order{ID: job.Args.OrderID}
+	var first int64
+	err := pool.QueryRow(ctx, `SELECT o.state, o.customer_number, coalesce((SELECT f.id FROM orders f
+			WHERE f.customer_number = o.customer_number AND f.state IN ('approved', 'delivering')
+			ORDER BY f.approved_at, f.id LIMIT 1), 0)
+		FROM orders o WHERE o.id = $1`, o.ID).Scan(&o.State, &o.PO.CustomerNumber, &first)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return notFoundf("no order %d", o.ID)
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("intake: order %d: %w", o.ID, err)
 	}
 	if o.State != StateApproved && o.State != StateDelivering {
 		return nil // delivered, or taken back into review, meanwhile
-	}
-	first, err := firstPendingDelivery(ctx, pool, o.PO.CustomerNumber)
-	if err != nil {
-		return err
 	}
 	if first != o.ID {
 		return river.JobSnooze(w.waitBehind(ctx, first))
@@ -128,6 +136,12 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		return err
 	}
 	if !ok {
+		// The customer's lock is held: by the delivery of the order before
+		// this one, committed and about to let go (this job is the one it
+		// started), or by another job delivering this very order.
+		if o.State == StateApproved {
+			return river.JobSnooze(min(lockBusyWait, w.p.opts.Delivery.Wait))
+		}
 		return river.JobSnooze(w.p.opts.Delivery.Wait)
 	}
 	defer unlock()
@@ -139,17 +153,20 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	// off mid-attempt: its attempt count makes this one look it up first.
 	var attempts, budgetFrom int
 	var current order.PurchaseOrder
-	err = pool.QueryRow(ctx, `UPDATE orders SET state = 'delivering', delivery_attempts = delivery_attempts + 1,
-		delivery_started_at = now(), updated_at = now()
-		WHERE id = $1 AND state IN ('approved', 'delivering') RETURNING delivery_attempts, approved_attempts, data`, o.ID).Scan(&attempts, &budgetFrom, &current)
+	// The attempt is counted, and written to the order's history, in one
+	// statement (one commit) before the ERP is called.
+	err = pool.QueryRow(ctx, `WITH u AS (
+			UPDATE orders SET state = 'delivering', delivery_attempts = delivery_attempts + 1,
+				delivery_started_at = now(), updated_at = now()
+			WHERE id = $1 AND state IN ('approved', 'delivering') RETURNING id, delivery_attempts, approved_attempts, data),
+		e AS (INSERT INTO order_events (order_id, actor, kind, detail)
+			SELECT id, $2, $3, jsonb_build_object('attempt', delivery_attempts) FROM u)
+		SELECT delivery_attempts, approved_attempts, data FROM u`, o.ID, PipelineActor, EventAttempt).Scan(&attempts, &budgetFrom, &current)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
-		return err
-	}
-	if err := recordEvent(ctx, pool, o.ID, PipelineActor, EventAttempt, map[string]int{"attempt": attempts}); err != nil {
-		return err
+		return fmt.Errorf("intake: count the delivery attempt of order %d: %w", o.ID, err)
 	}
 	o.PO = current
 	d := erp.NewDelivery(o.ID, o.PO)
@@ -255,18 +272,19 @@ func (w *deliverWorker) failed(ctx context.Context, a attempt, cause error) erro
 	})
 }
 
-// firstPendingDelivery returns the earliest-approved order of the customer
-// that still waits for delivery.
-func firstPendingDelivery(ctx context.Context, ex db.Executor, customer string) (int64, error) {
-	var id int64
-	err := ex.QueryRow(ctx, `SELECT id FROM orders WHERE customer_number = $1 AND state IN ('approved', 'delivering')
-		ORDER BY approved_at, id LIMIT 1`, customer).Scan(&id)
-	return id, err
-}
+// lockBusyWait is how long a delivery whose turn it is waits when the
+// customer's lock is still held by the delivery before it, which lets go
+// right after its commit.
+const lockBusyWait = 50 * time.Millisecond
 
-// wakeNextDelivery makes the delivery of the customer's next order (after
-// done, which leaves the queue in tx) available at once when it is waiting
-// behind done, so a customer's orders follow each other without polling.
+// wakeNextDelivery starts the delivery of the customer's next order (after
+// done, which leaves the queue in tx), so a customer's orders follow each
+// other without polling: a new job for it, which River picks up at once
+// (an insert notifies the workers; a snoozed job made available again would
+// wait for the next fetch), and its jobs still waiting behind done
+// cancelled. A job of it already running finds the order delivered, or
+// waits for the customer's lock, and the lock and the look-up before a
+// post keep the ERP to one copy either way.
 func (p *Pipeline) wakeNextDelivery(ctx context.Context, tx pgx.Tx, customer string, done int64) error {
 	var next int64
 	err := tx.QueryRow(ctx, `SELECT id FROM orders WHERE customer_number = $1 AND state IN ('approved', 'delivering') AND id <> $2
@@ -277,8 +295,24 @@ func (p *Pipeline) wakeNextDelivery(ctx context.Context, tx pgx.Tx, customer str
 	if err != nil {
 		return fmt.Errorf("intake: next delivery of customer %s: %w", customer, err)
 	}
-	_, err = p.retryDeliveryJobs(ctx, tx, next)
-	return err
+	rows, err := tx.Query(ctx, `SELECT id FROM river_job WHERE kind = 'deliver_order' AND `+waitingJob+`
+		AND args @> jsonb_build_object('order_id', $1::bigint)`, next)
+	if err != nil {
+		return fmt.Errorf("intake: delivery jobs of order %d: %w", next, err)
+	}
+	waiting, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return fmt.Errorf("intake: delivery jobs of order %d: %w", next, err)
+	}
+	for _, id := range waiting {
+		if _, err := p.client.JobCancelTx(ctx, tx, id); err != nil {
+			return fmt.Errorf("intake: replace delivery job of order %d: %w", next, err)
+		}
+	}
+	if _, err := p.client.InsertTx(ctx, tx, DeliverArgs{OrderID: next}, nil); err != nil {
+		return fmt.Errorf("intake: start delivery of order %d: %w", next, err)
+	}
+	return nil
 }
 
 // waitingJob holds for a River job waiting for a later time: snoozed, or
@@ -366,6 +400,9 @@ func (w *recoverWorker) Work(ctx context.Context, _ *river.Job[RecoverArgs]) err
 	if err != nil {
 		return err
 	}
+	if err := w.startStalled(ctx); err != nil {
+		return err
+	}
 	for _, c := range cuts {
 		unlock, free, err := tryDeliveryLock(ctx, pool, c.customer)
 		if err != nil {
@@ -383,6 +420,38 @@ func (w *recoverWorker) Work(ctx context.Context, _ *river.Job[RecoverArgs]) err
 		}
 		if !res.UniqueSkippedAsDuplicate {
 			w.p.log.Warn("delivery cut off by a crash taken up again; the ERP is asked first", "order", c.id, "customer", c.customer)
+		}
+	}
+	return nil
+}
+
+// startStalled starts the delivery of each customer's first waiting order
+// that nothing is about to deliver: approved, not failing (a failing one
+// waits for its retry), with no delivery job running or due. That happens
+// when the order was approved while the one before it was being
+// delivered, after that one looked for the next (wakeNextDelivery): its
+// own job then waits behind it for Wait. Without this it would wait that
+// long; with it, at most recoverEvery.
+func (w *recoverWorker) startStalled(ctx context.Context) error {
+	rows, err := w.p.opts.Pool.Query(ctx, `SELECT f.id FROM (
+			SELECT DISTINCT ON (customer_number) id, state, delivery_error FROM orders
+			WHERE state IN ('approved', 'delivering') ORDER BY customer_number, approved_at, id) f
+		WHERE f.state = 'approved' AND f.delivery_error = ''
+		  AND NOT EXISTS (SELECT 1 FROM river_job j WHERE j.kind = 'deliver_order'
+			AND j.args @> jsonb_build_object('order_id', f.id)
+			AND (j.state IN ('running', 'pending') OR (j.state IN ('available', 'scheduled', 'retryable')
+			     AND j.scheduled_at <= now() + interval '1 second')))
+		LIMIT 1000`)
+	if err != nil {
+		return fmt.Errorf("intake: stalled deliveries: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return fmt.Errorf("intake: stalled deliveries: %w", err)
+	}
+	for _, id := range ids {
+		if _, err := w.p.client.Insert(ctx, DeliverArgs{OrderID: id}, nil); err != nil {
+			return fmt.Errorf("intake: start delivery of order %d: %w", id, err)
 		}
 	}
 	return nil

@@ -25,6 +25,19 @@ type ParseArgs struct {
 // Kind implements river.JobArgs.
 func (ParseArgs) Kind() string { return "parse_document" }
 
+// Job priorities (River fetches the lowest number first): an order on its
+// way is finished before the next document is read, so that a burst of
+// files does not hold up the orders already read (their latency), and
+// acknowledgements and notices come after both.
+const (
+	priorityOrder  = 1
+	priorityParse  = 2
+	priorityAnswer = 3
+)
+
+// InsertOpts reads documents after the orders already on their way.
+func (ParseArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Priority: priorityParse} }
+
 // MatchArgs is the job that matches one order against master data.
 type MatchArgs struct {
 	OrderID int64 `json:"order_id"`
@@ -107,6 +120,7 @@ func (w *parseWorker) Work(ctx context.Context, job *river.Job[ParseArgs]) error
 			// CONTRL did not reach it): recorded, answered, not read again.
 			newState, reason, duplicateOf = DocDuplicate, rep.warnings[len(rep.warnings)-1], &rep.original
 		}
+		batch := make([]newOrder, 0, len(res.Orders))
 		for i := range res.Orders {
 			if rep.skip[i] {
 				continue
@@ -125,14 +139,27 @@ func (w *parseWorker) Work(ctx context.Context, job *river.Job[ParseArgs]) error
 				state, po.Status, placeholder = StateReview, StateReview, true
 				po.Exceptions = []order.Exception{{Code: ExceptionParseError, Message: reason}}
 			}
-			id, inserted, err := insertOrder(ctx, tx, doc.ID, messageIndex(po, i), po, state, reason, placeholder)
-			if err != nil {
-				return err
+			batch = append(batch, newOrder{index: messageIndex(po, i), po: po, state: state, reason: reason, placeholder: placeholder})
+		}
+		ids, err := insertOrders(ctx, tx, doc.ID, batch)
+		if err != nil {
+			return err
+		}
+		var matches []river.InsertManyParams
+		for _, o := range batch {
+			if id, ok := ids[o.index]; ok && o.state == StateReceived {
+				matches = append(matches, river.InsertManyParams{Args: MatchArgs{OrderID: id}})
 			}
-			if inserted && state == StateReceived {
-				if _, err := w.p.client.InsertTx(ctx, tx, MatchArgs{OrderID: id}, nil); err != nil {
-					return err
-				}
+		}
+		if len(matches) == 1 {
+			if _, err := w.p.client.InsertTx(ctx, tx, matches[0].Args, nil); err != nil {
+				return fmt.Errorf("intake: enqueue match: %w", err)
+			}
+		} else if len(matches) > 1 {
+			// One COPY for all of them (a COPY of one row costs more
+			// than an INSERT).
+			if _, err := w.p.client.InsertManyFastTx(ctx, tx, matches); err != nil {
+				return fmt.Errorf("intake: enqueue %d matches: %w", len(matches), err)
 			}
 		}
 		// A message that could not be read is put in front of the desk as

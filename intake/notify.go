@@ -41,6 +41,10 @@ type NotifyArgs struct {
 // Kind implements river.JobArgs.
 func (NotifyArgs) Kind() string { return "notify_customer" }
 
+// InsertOpts puts answers to partners and customers after the orders on
+// their way (see priorityOrder).
+func (NotifyArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Priority: priorityAnswer} }
+
 // enqueueNotice adds the mail answer when the order came by mail from an
 // address and a mailer is set up. It runs in the transaction that decides
 // the outcome, so the answer is sent exactly when the outcome commits.

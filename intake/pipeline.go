@@ -21,6 +21,15 @@ import (
 // Queue is the River queue of the pipeline stages.
 const Queue = river.QueueDefault
 
+// River's fetch settings. River fetches new jobs for a queue at most once
+// per FetchCooldown (its default of 100 ms capped a queue of 8 workers near
+// 80 jobs a second: the workers waited, not the database); a job inserted
+// wakes the fetch at once (LISTEN/NOTIFY), FetchPollInterval is the fallback.
+const (
+	fetchCooldown     = 2 * time.Millisecond
+	fetchPollInterval = 200 * time.Millisecond
+)
+
 // recoverEvery is how often deliveries cut off by a crash are looked for.
 const recoverEvery = 5 * time.Second
 
@@ -102,6 +111,8 @@ func New(opts Options) (*Pipeline, error) {
 			QueueDelivery: {MaxWorkers: cmp.Or(opts.DeliveryWorkers, 4)}}
 		cfg.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(recoverEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return RecoverArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}
+		cfg.FetchCooldown = fetchCooldown
+		cfg.FetchPollInterval = fetchPollInterval
 		cfg.JobTimeout = cmp.Or(opts.JobTimeout, 2*time.Minute)
 		cfg.RescueStuckJobsAfter = max(cmp.Or(opts.RescueAfter, 3*time.Minute), cfg.JobTimeout+time.Second)
 	}

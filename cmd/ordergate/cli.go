@@ -41,6 +41,7 @@ Usage:
   ordergate apikey create|list|revoke [NAME]             manage API keys for /api/v1
   ordergate config  [--config FILE]                      print the resolved configuration
   ordergate version                                      print the version
+  ordergate loadtest [--orders N] [--rate R] ...         measure the pipeline end to end (see the README)
 
 DATABASE_URL selects the database everywhere; see the README for the rest.
 `
@@ -70,6 +71,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 		"apikey":    (*env).apikey,
 		"config":    (*env).printConfig,
 		"version":   (*env).version,
+		"loadtest":  (*env).loadtest,
 	}
 	switch args[0] {
 	case "-h", "--help", "help":

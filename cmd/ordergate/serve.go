@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os/signal"
 	"sync"
 	"syscall"
@@ -108,14 +109,16 @@ func (e *env) serve(args []string, withDemo bool) int {
 		})
 	}
 
-	srv := &http.Server{
-		Handler: (&review.Server{Pool: h.Pool, Log: log, Gatherer: reg, Pipeline: pipe,
-			MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes), ReportLag: cfg.Matching.ERPReportLag,
-			Catalog: gw.live.Snapshot,
-			UI: review.UIOptions{InsecureCookies: cfg.HTTP.InsecureCookies, SLA: cfg.Desk.SLA,
-				IdleTimeout: cfg.Desk.IdleTimeout, Lifetime: cfg.Desk.Lifetime}}).Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
+	var handler http.Handler = (&review.Server{Pool: h.Pool, Log: log, Gatherer: reg, Pipeline: pipe,
+		MaxDocumentBytes: int64(cfg.Limits.MaxDocumentBytes), ReportLag: cfg.Matching.ERPReportLag,
+		Catalog: gw.live.Snapshot,
+		UI: review.UIOptions{InsecureCookies: cfg.HTTP.InsecureCookies, SLA: cfg.Desk.SLA,
+			IdleTimeout: cfg.Desk.IdleTimeout, Lifetime: cfg.Desk.Lifetime}}).Handler()
+	if e.getenv("ORDERGATE_PPROF") != "" {
+		handler = withPprof(handler)
+		log.Warn("serving Go profiles under /debug/pprof/ (ORDERGATE_PPROF): for profiling only")
 	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- srv.Serve(ln) }()
 	log.Info("ordergate listening", "addr", "http://"+ln.Addr().String(), "database", h.URL, "demo", withDemo)
@@ -145,4 +148,16 @@ func (e *env) serve(args []string, withDemo bool) int {
 	}
 	log.Info("stopped")
 	return exit
+}
+
+// withPprof serves net/http/pprof's profiles under /debug/pprof/ beside
+// the gateway's own routes (ORDERGATE_PPROF; the load test's --profile).
+func withPprof(h http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.Handle("/", h)
+	return mux
 }

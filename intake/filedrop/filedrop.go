@@ -10,7 +10,9 @@
 //  2. claimed: renamed into processing/ under a unique claim name. Rename is
 //     atomic, so exactly one claimer wins;
 //  3. committed: its bytes stored as a document, with the parse job, in one
-//     transaction whose source reference is the claim name;
+//     transaction whose source reference is the claim name (files found
+//     together are claimed together and stored in one transaction, up to
+//     batchFiles of them);
 //  4. archived: renamed into archive/YYYY-MM-DD/; or, when no parser
 //     recognises its content, moved to failed/ with a .reason.txt beside it
 //     (the document is stored all the same and fails its parse with that
@@ -41,6 +43,7 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -151,6 +154,7 @@ func (s *Source) watch(ctx context.Context) error {
 	s.log.Info("watching folder", "rescan", s.cfg.Rescan, "stable_for", s.cfg.StableFor)
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	due := time.Now() // when the timer fires
 	for {
 		select {
 		case <-ctx.Done():
@@ -159,8 +163,13 @@ func (s *Source) watch(ctx context.Context) error {
 			if !ok {
 				return errors.New("filedrop: the folder watcher stopped")
 			}
-			if filepath.Dir(ev.Name) == filepath.Clean(s.cfg.Dir) {
-				resetTimer(timer, 50*time.Millisecond) // debounce bursts of events
+			// A burst of events is taken by one scan 50 ms after its first
+			// event; later events of the burst do not push that scan back
+			// (a folder receiving a file every few milliseconds would
+			// otherwise never be scanned until the next rescan).
+			if filepath.Dir(ev.Name) == filepath.Clean(s.cfg.Dir) && time.Until(due) > debounce {
+				due = time.Now().Add(debounce)
+				resetTimer(timer, debounce)
 			}
 			continue
 		case err, ok := <-w.Errors:
@@ -184,9 +193,13 @@ func (s *Source) watch(ctx context.Context) error {
 		if next <= 0 || next > s.cfg.Rescan {
 			next = s.cfg.Rescan
 		}
+		due = time.Now().Add(next)
 		resetTimer(timer, next)
 	}
 }
+
+// debounce is how long after a folder event the folder is scanned.
+const debounce = 50 * time.Millisecond
 
 func resetTimer(t *time.Timer, d time.Duration) {
 	t.Stop()
@@ -313,6 +326,7 @@ func (s *Source) Scan(ctx context.Context) (time.Duration, error) {
 	}
 	now := s.now()
 	var wait time.Duration
+	var ready []string
 	present := make(map[string]bool, len(entries))
 	for _, e := range entries {
 		name := e.Name()
@@ -339,17 +353,29 @@ func (s *Source) Scan(ctx context.Context) (time.Duration, error) {
 			return 0, err
 		}
 		delete(s.seen, name)
-		if err := s.take(ctx, name); err != nil {
-			return 0, err
-		}
+		ready = append(ready, name)
 	}
 	for name := range s.seen {
 		if !present[name] {
 			delete(s.seen, name)
 		}
 	}
+	for len(ready) > 0 {
+		n := min(len(ready), batchFiles)
+		if err := s.take(ctx, ready[:n]); err != nil {
+			return 0, err
+		}
+		ready = ready[n:]
+	}
 	return wait, nil
 }
+
+// batchFiles is how many files one transaction stores at most. A folder
+// receiving many files at once pays one commit (one WAL flush) per batch
+// instead of one per file; a batch is claimed, stored and archived as one
+// file was, so a crash anywhere leaves each file in processing/ with or
+// without its document, as before.
+const batchFiles = 64
 
 // Ignored reports whether a file name is never taken: dotfiles and the
 // temporary names writers use before renaming a file into place.
@@ -361,19 +387,97 @@ func Ignored(name string) bool {
 		strings.HasSuffix(lower, ".crdownload")
 }
 
-// take claims a file and commits it.
-func (s *Source) take(ctx context.Context, name string) error {
-	claim := claimName(s.now(), name)
-	err := os.Rename(filepath.Join(s.cfg.Dir, name), filepath.Join(s.cfg.Dir, ProcessingDir, claim))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil // taken or removed by someone else
+// take claims files and commits them.
+func (s *Source) take(ctx context.Context, names []string) error {
+	claims := make([]string, 0, len(names))
+	for _, name := range names {
+		claim := claimName(s.now(), name)
+		err := os.Rename(filepath.Join(s.cfg.Dir, name), filepath.Join(s.cfg.Dir, ProcessingDir, claim))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // taken or removed by someone else
+		}
+		if err != nil {
+			s.log.Error("cannot claim file; leaving it in place", "file", name, "err", err)
+			continue
+		}
+		claims = append(claims, claim)
 	}
-	if err != nil {
-		s.log.Error("cannot claim file; leaving it in place", "file", name, "err", err)
+	if len(claims) == 0 {
 		return nil
 	}
 	s.pause(ctx, "after-claim")
-	return s.commit(ctx, claim)
+	return s.commitBatch(ctx, claims)
+}
+
+// commitBatch stores claimed files in one transaction and archives them.
+// A file that cannot go with the others (empty, too large, unreadable) and,
+// when the batch's transaction fails, every file of it, is committed on its
+// own (commit), so that one bad file never holds up the rest.
+func (s *Source) commitBatch(ctx context.Context, claims []string) error {
+	type file struct {
+		claim string
+		data  []byte
+		r     intake.Received
+	}
+	var batch []file
+	var single []string
+	for _, c := range claims {
+		data, err := readLimited(filepath.Join(s.cfg.Dir, ProcessingDir, c), s.cfg.MaxBytes)
+		if err != nil || len(data) == 0 || len(claims) == 1 {
+			single = append(single, c)
+			continue
+		}
+		batch = append(batch, file{claim: c, data: data})
+	}
+	if len(batch) > 0 {
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			for i := range batch {
+				r, err := s.pipe.ReceiveTx(ctx, tx, s.inbound(batch[i].claim, batch[i].data))
+				if err != nil {
+					return err
+				}
+				batch[i].r = r
+			}
+			return nil
+		})
+		if err == nil {
+			for _, f := range batch {
+				s.logStored(f.claim, f.r, len(f.data))
+			}
+			s.pause(ctx, "after-commit")
+			for _, f := range batch {
+				s.settle(f.claim, f.r.DocumentID, f.data)
+			}
+			batch = nil
+		} else if ctx.Err() != nil {
+			return fmt.Errorf("filedrop: store %d files (they stay in processing/ and are tried again at the next scan): %w", len(batch), err)
+		}
+	}
+	for _, f := range batch {
+		single = append(single, f.claim)
+	}
+	for _, c := range single {
+		if err := s.commit(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Source) inbound(claim string, data []byte) intake.Inbound {
+	sender := order.Sender{Kind: order.SenderFolder, ID: s.cfg.Dir}
+	if s.cfg.Partner != "" {
+		sender.ID = s.cfg.Partner
+	}
+	return intake.Inbound{Channel: intake.ChannelFile, SourceRef: claim, Sender: sender, FileName: originalName(claim), Data: data}
+}
+
+func (s *Source) logStored(claim string, r intake.Received, size int) {
+	if r.Duplicate {
+		s.log.Info("duplicate file", "file", originalName(claim), "document", r.DocumentID, "duplicate_of", r.DuplicateOf)
+	} else {
+		s.log.Info("received file", "file", originalName(claim), "document", r.DocumentID, "bytes", size)
+	}
 }
 
 // commit stores a claimed file and archives it, or moves it to failed/.
@@ -393,17 +497,7 @@ func (s *Source) commit(ctx context.Context, claim string) error {
 		s.fail(claim, errors.New("the file is empty; there is nothing to read (it was not stored)"))
 		return nil
 	}
-	sender := order.Sender{Kind: order.SenderFolder, ID: s.cfg.Dir}
-	if s.cfg.Partner != "" {
-		sender.ID = s.cfg.Partner
-	}
-	r, err := s.pipe.Receive(ctx, intake.Inbound{
-		Channel:   intake.ChannelFile,
-		SourceRef: claim,
-		Sender:    sender,
-		FileName:  originalName(claim),
-		Data:      data,
-	})
+	r, err := s.pipe.Receive(ctx, s.inbound(claim, data))
 	if err != nil {
 		if errors.Is(err, intake.ErrTooLarge) || isDataError(err) {
 			s.fail(claim, fmt.Errorf("the file cannot be stored: %w", err))
@@ -411,11 +505,7 @@ func (s *Source) commit(ctx context.Context, claim string) error {
 		}
 		return fmt.Errorf("filedrop: store %s (it stays in processing/ and is tried again at the next scan): %w", originalName(claim), err)
 	}
-	if r.Duplicate {
-		s.log.Info("duplicate file", "file", originalName(claim), "document", r.DocumentID, "duplicate_of", r.DuplicateOf)
-	} else {
-		s.log.Info("received file", "file", originalName(claim), "document", r.DocumentID, "bytes", len(data))
-	}
+	s.logStored(claim, r, len(data))
 	s.pause(ctx, "after-commit")
 	s.settle(claim, r.DocumentID, data)
 	return nil

@@ -3,6 +3,7 @@ package filedrop
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -270,5 +271,35 @@ func TestRunPicksUpFilesByItself(t *testing.T) {
 			t.Fatal("the running source never took the file")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestSteadyStreamIsTakenWithoutWaitingForARescan: files arriving every
+// few milliseconds are taken while they keep coming. Each event used to
+// push the scan back by the debounce, so a steady stream was only taken
+// at the next rescan (here a minute away).
+func TestSteadyStreamIsTakenWithoutWaitingForARescan(t *testing.T) {
+	b := setup(t, Config{Rescan: time.Minute})
+	b.src.now = time.Now
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.src.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	time.Sleep(200 * time.Millisecond) // the first scan at the start
+	stored := 0
+	for i := 0; i < 300 && stored == 0; i++ { // 3 s of files, one every 10 ms
+		b.write(t, fmt.Sprintf("stream-%03d.edi", i), fmt.Sprintf("stream %d", i))
+		time.Sleep(10 * time.Millisecond)
+		if i%10 == 0 {
+			stored = b.count(t, `SELECT count(*) FROM documents`)
+		}
+	}
+	if stored == 0 {
+		t.Fatal("no file of the stream was taken while files kept arriving")
 	}
 }
