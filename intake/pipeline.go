@@ -135,7 +135,14 @@ func (p *Pipeline) Start(ctx context.Context) error {
 	if p.opts.Metrics != nil {
 		p.opts.Metrics.watch(p.client)
 	}
-	return p.client.Start(context.WithoutCancel(ctx))
+	if err := p.client.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	// River's own start message is INFO and filtered (quieter); this line
+	// names the process among several on one database (the id River
+	// records in river_job.attempted_by).
+	p.log.Info("jobs started", "client_id", p.client.ID(), "workers", p.opts.Workers)
+	return nil
 }
 
 // Stop lets in-flight jobs finish (until ctx ends, then cancels them).

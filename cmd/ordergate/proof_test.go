@@ -253,7 +253,7 @@ func (f *fleet) checkExactlyOnce(n int, rcv *erptest.WebhookReceiver) {
 	}
 }
 
-var clientIDRE = regexp.MustCompile(`River client started.* client_id=(\S+)`)
+var clientIDRE = regexp.MustCompile(`jobs started.* client_id=(\S+)`)
 
 // erpSwitch stands between the gateways and the ERP fake at a fixed
 // address and can make the ERP hang (connections accepted, no answer) or
