@@ -107,12 +107,12 @@ func insertDocument(ctx context.Context, tx pgx.Tx, in Inbound) (Received, error
 	var id int64
 	err := tx.QueryRow(ctx, `
 		INSERT INTO documents (channel, source_ref, sender_kind, sender_id, file_name, content_type,
-		                       customer_number, size_bytes, sha256, idempotency_key, raw, message_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+		                       customer_number, size_bytes, sha256, idempotency_key, raw, message_id, sender_verified)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 		ON CONFLICT (idempotency_key) WHERE state <> 'duplicate' DO NOTHING
 		RETURNING id`,
 		in.Channel, in.SourceRef, in.Sender.Kind, in.Sender.ID, in.FileName, in.ContentType,
-		in.CustomerNumber, len(in.Data), sum[:], key, in.Data, in.MessageID).Scan(&id)
+		in.CustomerNumber, len(in.Data), sum[:], key, in.Data, in.MessageID, in.Sender.Verified).Scan(&id)
 	if err == nil {
 		return Received{DocumentID: id}, nil
 	}
@@ -125,25 +125,25 @@ func insertDocument(ctx context.Context, tx pgx.Tx, in Inbound) (Received, error
 	}
 	err = tx.QueryRow(ctx, `
 		INSERT INTO documents (channel, source_ref, sender_kind, sender_id, file_name, content_type,
-		                       customer_number, size_bytes, sha256, idempotency_key, state, duplicate_of, reason)
+		                       customer_number, size_bytes, sha256, idempotency_key, state, duplicate_of, reason, sender_verified)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'duplicate', $11::bigint,
-		        'the same document was received before as document ' || $11::text)
+		        'the same document was received before as document ' || $11::text, $12)
 		RETURNING id`,
 		in.Channel, in.SourceRef, in.Sender.Kind, in.Sender.ID, in.FileName, in.ContentType,
-		in.CustomerNumber, len(in.Data), sum[:], key, orig).Scan(&id)
+		in.CustomerNumber, len(in.Data), sum[:], key, orig, in.Sender.Verified).Scan(&id)
 	if err != nil {
 		return Received{}, fmt.Errorf("intake: record duplicate: %w", err)
 	}
 	return Received{DocumentID: id, Duplicate: true, DuplicateOf: orig}, nil
 }
 
-const documentColumns = `id, channel, source_ref, sender_kind, sender_id, file_name, content_type,
+const documentColumns = `id, channel, source_ref, sender_kind, sender_id, sender_verified, file_name, content_type,
 	customer_number, size_bytes, sha256, idempotency_key, coalesce(raw, ''::bytea), state, format, reason,
 	problems, coalesce(duplicate_of, 0), message_id, received_at`
 
 func scanDocument(row pgx.Row) (Document, error) {
 	var d Document
-	err := row.Scan(&d.ID, &d.Channel, &d.SourceRef, &d.Sender.Kind, &d.Sender.ID, &d.FileName, &d.ContentType,
+	err := row.Scan(&d.ID, &d.Channel, &d.SourceRef, &d.Sender.Kind, &d.Sender.ID, &d.Sender.Verified, &d.FileName, &d.ContentType,
 		&d.CustomerNumber, &d.Size, &d.SHA256, &d.IdempotencyKey, &d.Raw, &d.State, &d.Format, &d.Reason,
 		&d.Problems, &d.DuplicateOf, &d.MessageID, &d.ReceivedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -206,7 +206,7 @@ func ListDocuments(ctx context.Context, ex db.Executor, f DocumentFilter) ([]Doc
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	rows, err := ex.Query(ctx, `SELECT id, channel, source_ref, sender_kind, sender_id, file_name, content_type,
+	rows, err := ex.Query(ctx, `SELECT id, channel, source_ref, sender_kind, sender_id, sender_verified, file_name, content_type,
 			customer_number, size_bytes, sha256, idempotency_key, ''::bytea, state, format, reason,
 			problems, coalesce(duplicate_of, 0), message_id, received_at
 		FROM documents d

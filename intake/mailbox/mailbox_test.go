@@ -388,3 +388,27 @@ func TestTwoProcessesOnePoller(t *testing.T) {
 		t.Fatalf("documents: %d originals, %d duplicates", o, d)
 	}
 }
+
+// TestVerifiedSenderIsStored: a mail our MX vouches for (its
+// Authentication-Results, dkim=pass aligned with From) is stored as from
+// a verified sender; the same mail with a header some other server wrote
+// is not.
+func TestVerifiedSenderIsStored(t *testing.T) {
+	t.Parallel()
+	b := setup(t, nil)
+	vouched := append([]byte("Authentication-Results: mx.supplier.example; dkim=pass header.d=shop.example\r\n"), mail(1, "")...)
+	other := append([]byte("Authentication-Results: mx.elsewhere.example; dkim=pass header.d=shop.example\r\n"), mail(2, "")...)
+	b.srv.add(t, "INBOX", vouched)
+	b.srv.add(t, "INBOX", other)
+	cfg := b.cfg
+	cfg.Verify.TrustedAuthServID = "mx.supplier.example"
+	stop := b.run(t, b.source(cfg))
+	eventually(t, "INBOX is empty", func() bool { return b.srv.count(t, "INBOX") == 0 })
+	stop()
+	for id, want := range map[int64]bool{1: true, 2: false} {
+		doc, err := intake.GetDocument(context.Background(), b.pool, id)
+		if err != nil || doc.Sender.ID != "anna@shop.example" || doc.Sender.Verified != want {
+			t.Errorf("document %d: sender %+v, want verified %v (%v)", id, doc.Sender, want, err)
+		}
+	}
+}

@@ -1,0 +1,66 @@
+package intake_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ordergate/ordergate/catalog"
+	"github.com/ordergate/ordergate/intake"
+	"github.com/ordergate/ordergate/order"
+	"github.com/ordergate/ordergate/parsers"
+	"github.com/ordergate/ordergate/parsers/edifact"
+	"github.com/ordergate/ordergate/parsers/email"
+)
+
+// TestVerifiedMailSenderStaysVerified: the mailbox verifies a mail's
+// sender (DKIM or our MX's Authentication-Results) before it stores the
+// mail; the order in the mail's text, read later by the parse job from the
+// stored document, is still from a verified sender and goes through,
+// while the same mail unverified waits for the desk with
+// UNVERIFIED_SENDER. (The document kept only the sender's kind and id, so
+// every order in a mail's text was UNVERIFIED_SENDER.)
+func TestVerifiedMailSenderStaysVerified(t *testing.T) {
+	t.Parallel()
+	data := testData()
+	data.Customers[0].Emails = []string{"anna@brasserie.example"}
+	snap, err := catalog.Build(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := ediPipeline(t, func(o *intake.Options) {
+		o.Registry = parsers.NewRegistry(edifact.New(), email.New(email.Options{Attachments: parsers.NewRegistry(edifact.New())}))
+		o.Matcher = &intake.CatalogMatcher{Snapshot: func() *catalog.Snapshot { return snap },
+			Now: func() time.Time { return time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC) }}
+	})
+	ctx := context.Background()
+	receive := func(n int, verified bool) int64 {
+		t.Helper()
+		raw := fmt.Sprintf("From: Anna <anna@brasserie.example>\r\nTo: orders@supplier.example\r\nSubject: Order %d\r\n"+
+			"Message-ID: <order-%d@brasserie.example>\r\nDate: Tue, 24 Nov 2026 09:00:00 +0100\r\nMIME-Version: 1.0\r\n"+
+			"Content-Type: text/plain; charset=utf-8\r\n\r\nHello,\r\n\r\nPO number: PO-%d\r\nplease send\r\n2 x COF-1\r\n\r\nAnna\r\n", n, n, n)
+		r, err := b.p.Receive(ctx, intake.Inbound{Channel: intake.ChannelEmail, SourceRef: fmt.Sprintf("imap://x/INBOX/1/%d", n),
+			Sender:    order.Sender{Kind: order.SenderEmail, ID: "anna@brasserie.example", Verified: verified},
+			MessageID: fmt.Sprintf("order-%d@brasserie.example", n), FileName: "mail.eml", ContentType: "message/rfc822", Data: []byte(raw)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.DocumentID
+	}
+	verified, unverified := receive(1, true), receive(2, false)
+
+	doc, err := intake.GetDocument(ctx, b.pool, verified)
+	if err != nil || !doc.Sender.Verified {
+		t.Fatalf("the stored document lost the verification: %+v %v", doc.Sender, err)
+	}
+	o := waitOrder(t, b.pool, verified, intake.StateDelivered)
+	if !o.PO.Sender.Verified || o.PO.CustomerNumber != "10001" {
+		t.Fatalf("order of the verified mail: sender %+v, customer %q", o.PO.Sender, o.PO.CustomerNumber)
+	}
+	u := waitOrder(t, b.pool, unverified, intake.StateReview)
+	if got := codes(u.PO.Exceptions); !slices.Contains(got, "UNVERIFIED_SENDER") {
+		t.Fatalf("order of the unverified mail: exceptions %v", got)
+	}
+}
