@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -77,14 +78,42 @@ func (m *mbox) fetchBody(uid imap.UID, header bool) ([]byte, error) {
 	if header {
 		sec.Specifier = imap.PartSpecifierHeader
 	}
-	bufs, err := m.c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{sec}}).Collect()
-	if err != nil {
+	// The literal is read item by item and checked against its announced
+	// size rather than with FetchCommand.Collect: when the connection drops
+	// in the middle of a mail, go-imap v2.0.0-beta.8 ends the literal with
+	// io.EOF, which io.ReadAll reports as success, and Collect then goes on
+	// reading the broken connection's buffer beside the client's reader
+	// goroutine (go test -race, TestDroppedConnectionRecovers). A short
+	// literal is an error here, and the command is left to the closing of
+	// the client (the session reconnects), not drained.
+	cmd := m.c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{sec}})
+	var body []byte
+	found := false
+	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+		for it := msg.Next(); it != nil; it = msg.Next() {
+			b, ok := it.(imapclient.FetchItemDataBodySection)
+			if !ok || b.Literal == nil {
+				continue
+			}
+			data, err := io.ReadAll(b.Literal)
+			if err == nil && int64(len(data)) != b.Literal.Size() {
+				err = fmt.Errorf("the connection ended after %d of its %d bytes", len(data), b.Literal.Size())
+			}
+			if err != nil {
+				return nil, fmt.Errorf("mailbox: fetch mail %d: %w", uid, err)
+			}
+			if !found && b.MatchCommand(sec) {
+				body, found = data, true
+			}
+		}
+	}
+	if err := cmd.Close(); err != nil {
 		return nil, fmt.Errorf("mailbox: fetch mail %d: %w", uid, err)
 	}
-	if len(bufs) == 0 {
+	if !found {
 		return nil, fmt.Errorf("mailbox: mail %d is gone", uid)
 	}
-	return bufs[0].FindBodySection(sec), nil
+	return body, nil
 }
 
 // take stores one mail with the cursor past it, then settles it.

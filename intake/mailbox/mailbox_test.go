@@ -330,6 +330,11 @@ func TestDroppedConnectionRecovers(t *testing.T) {
 	if o, d := b.documents(t); o != 4 || d != 0 {
 		t.Fatalf("documents: %d originals, %d duplicates", o, d)
 	}
+	// A mail cut off in the middle is never stored short.
+	var short int
+	if err := b.pool.QueryRow(context.Background(), `SELECT count(*) FROM documents WHERE size_bytes <> $1`, len(mail(1, strings.Repeat("filler text of the mail body\r\n", 400)))).Scan(&short); err != nil || short != 0 {
+		t.Fatalf("%d mails stored short (%v)", short, err)
+	}
 	if cut.drops.Load() < 3 || !strings.Contains(b.logs.String(), "starting it again") {
 		t.Fatalf("the connection was not dropped (%d dials):\n%s", cut.drops.Load(), b.logs.String())
 	}
