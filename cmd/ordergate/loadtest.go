@@ -51,6 +51,7 @@ type loadOptions struct {
 	processes, workers     int
 	deliveryWorkers        int
 	mailShare, apiShare    float64
+	sheetShare             float64
 	badShare               float64
 	timeout                time.Duration
 	keep                   bool
@@ -79,6 +80,7 @@ func (e *env) loadtest(args []string) int {
 	fs.IntVar(&o.deliveryWorkers, "delivery-workers", 0, "workers.delivery of each gateway (0: the default)")
 	fs.Float64Var(&o.mailShare, "mail", 0.05, "share of orders sent by mail through the IMAP mailbox")
 	fs.Float64Var(&o.apiShare, "api", 0.05, "share of orders uploaded through POST /api/v1/documents")
+	fs.Float64Var(&o.sheetShare, "sheets", 0.05, "share of orders uploaded for their customer as spreadsheets (CSV and XLSX, alternately) through POST /api/v1/documents")
 	fs.Float64Var(&o.badShare, "bad-lines", 0.002, "share of lines naming an unknown item (their orders go to review)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up when the orders are not settled by then")
 	fs.BoolVar(&o.keep, "keep", false, "keep the load test's database and folders afterwards")
@@ -91,8 +93,8 @@ func (e *env) loadtest(args []string) int {
 		return 2
 	}
 	if o.orders <= 0 || o.lines <= 0 || o.perFile <= 0 || o.processes <= 0 || o.customers <= 0 || o.items <= 0 ||
-		o.mailShare < 0 || o.apiShare < 0 || o.mailShare+o.apiShare > 1 {
-		fmt.Fprintln(e.stderr, "ordergate loadtest: --orders, --lines, --per-file, --processes, --customers and --items must be positive, and --mail plus --api at most 1")
+		o.mailShare < 0 || o.apiShare < 0 || o.sheetShare < 0 || o.mailShare+o.apiShare+o.sheetShare > 1 {
+		fmt.Fprintln(e.stderr, "ordergate loadtest: --orders, --lines, --per-file, --processes, --customers and --items must be positive, and --mail, --api and --sheets together at most 1")
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -173,7 +175,10 @@ func (e *env) runLoad(ctx context.Context, o loadOptions) (*loadReport, error) {
 	}
 
 	gen := &docGen{cat: cat, r: rand.New(rand.NewPCG(o.seed, 7)), lines: o.lines, badShare: o.badShare, today: time.Now()}
-	docs := r.documents(gen)
+	docs, err := r.documents(gen)
+	if err != nil {
+		return nil, err
+	}
 	var pgDB string
 	_ = r.pool.QueryRow(ctx, `SELECT current_database()`).Scan(&pgDB)
 	r.sampler = newProcSampler(r.pool, pgDB, r.procs)
@@ -407,7 +412,7 @@ func catalogLoaded(addr string) bool {
 
 // documents writes every document of the run before it starts, so that
 // generating them is not measured. Channels are interleaved.
-func (r *loadRun) documents(g *docGen) []loadDoc {
+func (r *loadRun) documents(g *docGen) ([]loadDoc, error) {
 	var docs []loadDoc
 	for n := 0; n < r.o.orders; {
 		x := g.r.Float64()
@@ -416,12 +421,18 @@ func (r *loadRun) documents(g *docGen) []loadDoc {
 			docs = append(docs, g.mail())
 		case x < r.o.mailShare+r.o.apiShare:
 			docs = append(docs, g.edifact("api", min(r.o.perFile, r.o.orders-n)))
+		case x < r.o.mailShare+r.o.apiShare+r.o.sheetShare:
+			d, err := g.sheet()
+			if err != nil {
+				return nil, err
+			}
+			docs = append(docs, d)
 		default:
 			docs = append(docs, g.edifact("file", min(r.o.perFile, r.o.orders-n)))
 		}
 		n += docs[len(docs)-1].orders
 	}
-	return docs
+	return docs, nil
 }
 
 func (r *loadRun) markSent(channel, name string) {
@@ -494,9 +505,13 @@ func (r *loadRun) sendOne(mail *imapclient.Client, d loadDoc, n int) error {
 			return err
 		}
 		r.markSent(d.channel, d.name)
-	case "api":
+	case "api", "sheet":
 		addr := r.addrs[n%len(r.addrs)]
-		req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/api/v1/documents?name="+url.QueryEscape(d.name), bytes.NewReader(d.data))
+		q := url.Values{"name": {d.name}}
+		if d.customer != "" {
+			q.Set("customer", d.customer)
+		}
+		req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/api/v1/documents?"+q.Encode(), bytes.NewReader(d.data))
 		if err != nil {
 			return err
 		}

@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/ordergate/ordergate/catalog"
 	"github.com/ordergate/ordergate/catalog/catalogtest"
@@ -84,11 +87,12 @@ func (c *loadCatalog) importInto(ctx context.Context, pool *pgxpool.Pool) error 
 // finds it again in the database (file name, Message-ID), its bytes and
 // how many orders and lines it carries.
 type loadDoc struct {
-	channel string // file, api, email
-	name    string
-	data    []byte
-	orders  int
-	lines   int
+	channel  string // file, api, sheet, email
+	name     string
+	customer string // the customer a sheet is uploaded for (?customer=)
+	data     []byte
+	orders   int
+	lines    int
 }
 
 // docGen writes documents of the catalog's customers. A share of the lines
@@ -179,4 +183,63 @@ func (g *docGen) mail() loadDoc {
 		loadAuthServ, k.Domains[0], k.Domains[0], k.Emails[0], loadMailUser, g.seq,
 		time.Now().Format(time.RFC1123Z), id, body.String())
 	return loadDoc{channel: "email", name: id, data: []byte(raw), orders: 1, lines: g.lines}
+}
+
+// sheet writes a customer's order as a spreadsheet the way a buyer fills
+// one in: the order number above the table, then item number, description,
+// quantity and price; CSV and XLSX (excelize's stream writer) alternately.
+// It is uploaded for its customer, as the desk does.
+func (g *docGen) sheet() (loadDoc, error) {
+	g.seq++
+	k := g.cat.data.Customers[g.customer()]
+	po := fmt.Sprintf("LTS-%08d", g.seq)
+	rows := [][]any{{"Order no", po}, {}, {"Item no", "Description", "Qty", "Price"}}
+	for l := 0; l < g.lines; l++ {
+		item, qty, bad := g.line()
+		sku := g.cat.data.Items[item].SKU
+		if bad {
+			sku = fmt.Sprintf("XX-%07d", item)
+		}
+		rows = append(rows, []any{sku, g.cat.data.Items[item].Description, qty, g.cat.price[item]})
+	}
+	d := loadDoc{channel: "sheet", customer: k.Number, orders: 1, lines: g.lines}
+	if g.seq%2 == 0 {
+		var b bytes.Buffer
+		w := csv.NewWriter(&b)
+		for _, r := range rows {
+			rec := make([]string, len(r))
+			for i, v := range r {
+				rec[i] = fmt.Sprint(v)
+			}
+			w.Write(rec)
+		}
+		w.Flush()
+		d.name, d.data = po+".csv", b.Bytes()
+		return d, w.Error()
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		return d, err
+	}
+	for i, r := range rows {
+		if len(r) == 4 && i > 2 {
+			p, _ := strconv.ParseFloat(r[3].(string), 64)
+			r[3] = p // a number cell, as a spreadsheet program stores a price
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cell, r); err != nil {
+			return d, err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return d, err
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		return d, err
+	}
+	d.name, d.data = po+".xlsx", b.Bytes()
+	return d, nil
 }

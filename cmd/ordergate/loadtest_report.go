@@ -89,6 +89,9 @@ func (r *loadRun) report(ctx context.Context, docs []loadDoc, start, settled tim
 		if ch == "upload" {
 			ch = "api"
 		}
+		if ch == "api" && (strings.HasSuffix(file, ".csv") || strings.HasSuffix(file, ".xlsx")) {
+			ch = "sheet" // uploaded for its customer, as the desk does
+		}
 		key := ch + ":" + file
 		if ch == "email" {
 			key = ch + ":" + msgID
@@ -211,7 +214,7 @@ func (rep *loadReport) print(w io.Writer) {
 		touchless = 100 * float64(rep.delivered) / float64(rep.orders)
 	}
 	fmt.Fprintf(tw, "touchless\t%.1f %%", touchless)
-	for _, ch := range []string{"file", "api", "email"} {
+	for _, ch := range []string{"file", "api", "sheet", "email"} {
 		if c, ok := rep.byChannel[ch]; ok {
 			fmt.Fprintf(tw, "; %s %d/%d", ch, c[1], c[0])
 		}
