@@ -75,6 +75,11 @@ type lineView struct {
 	ItemName      string
 	FromDesk      bool
 	FromXref      bool
+	// What else the line was sent with: its further item identifications
+	// (UNCL 7143 type and value), its delivery date or window, its split
+	// deliveries (location, quantity, date).
+	Also, When string
+	Deliveries []string
 	// The fixes the line offers.
 	MapFix, QtyFix, PriceFix bool
 }
@@ -174,6 +179,7 @@ func (s *Server) orderData(c *gin.Context, o intake.Order, msg, kind string) (or
 		lv.FromDesk = l.Desk != nil && l.Desk.SKU != ""
 		v.Unpriced = v.Unpriced || (l.SKU == "" && !l.Deleted())
 		lv.FromXref = strings.HasPrefix(l.ResolvedBy, "cross-reference")
+		lv.Also, lv.When, lv.Deliveries = lineExtras(&l)
 		var segs []string
 		for _, src := range l.Sources {
 			if src.Index > 0 && !src.Segment.IsZero() {
@@ -470,4 +476,46 @@ func messageOf(err error) string {
 
 func intakeNotFound(what, id string) error {
 	return &intake.Error{Kind: intake.ErrNotFound, Message: "there is no " + what + " " + strconv.Quote(id)}
+}
+
+// lineExtras says in words what else a line was sent with than the
+// columns of the table: the item identifications other than its GTIN,
+// buyer's and supplier's numbers ("IB 9780141036144"), the delivery date
+// or window it asks for, and its split deliveries.
+func lineExtras(l *order.Line) (also, when string, deliveries []string) {
+	var ids []string
+	for _, id := range l.Identifiers {
+		if id.Value == l.GTIN || id.Value == l.BuyerItem || id.Value == l.SupplierItem {
+			continue
+		}
+		ids = append(ids, id.Qualifier.String()+" "+id.Value)
+	}
+	also = strings.Join(ids, ", ")
+	var w []string
+	// The delivery date falls back to the window's ends (parsers/edifact):
+	// said once.
+	if d := l.DeliveryDate; !d.IsZero() && d != l.DeliveryEarliest && d != l.DeliveryLatest {
+		w = append(w, "on "+d.String())
+	}
+	if !l.DeliveryEarliest.IsZero() {
+		w = append(w, "not before "+l.DeliveryEarliest.String())
+	}
+	if !l.DeliveryLatest.IsZero() {
+		w = append(w, "not after "+l.DeliveryLatest.String())
+	}
+	if !l.DeliveryPromised.IsZero() {
+		w = append(w, "promised "+l.DeliveryPromised.String())
+	}
+	when = strings.Join(w, ", ")
+	for _, d := range l.Deliveries {
+		t := d.Quantity.String() + " " + l.Unit
+		if d.Location != "" {
+			t += " to " + d.Location
+		}
+		if !d.Date.IsZero() {
+			t += " on " + d.Date.String()
+		}
+		deliveries = append(deliveries, t)
+	}
+	return also, when, deliveries
 }
