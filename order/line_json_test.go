@@ -2,6 +2,7 @@ package order
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -52,5 +53,34 @@ func TestLineJSONRoundTrip(t *testing.T) {
 		if out, _ := json.Marshal(o); string(out) != order {
 			t.Errorf("%s: order round trip\n got %s\nwant %s", name, out, order)
 		}
+	}
+}
+
+// TestLineScheduleOnlyWhenSent: a line read without a delivery window or
+// split deliveries has no schedule (nothing allocated for it), one with
+// them has; an empty schedule writes nothing, as a nil one.
+func TestLineScheduleOnlyWhenSent(t *testing.T) {
+	for name, in := range lineJSON {
+		var l Line
+		if err := json.Unmarshal([]byte(in), &l); err != nil {
+			t.Fatal(err)
+		}
+		sent := strings.Contains(in, `"delivery_earliest"`) || strings.Contains(in, `"delivery_latest"`) ||
+			strings.Contains(in, `"delivery_promised"`) || strings.Contains(in, `"deliveries"`)
+		if (l.LineSchedule != nil) != sent {
+			t.Errorf("%s: schedule %+v, want one: %v", name, l.LineSchedule, sent)
+		}
+	}
+	var l Line
+	if l.Schedule().Deliveries != nil || !l.Schedule().DeliveryPromised.IsZero() {
+		t.Error("the schedule of a line without one is not zero")
+	}
+	l.EnsureSchedule()
+	if out, _ := json.Marshal(l); string(out) != `{"line_no":0,"quantity":0}` {
+		t.Errorf("an empty schedule writes %s", out)
+	}
+	l.EnsureSchedule().DeliveryPromised = NewDate(2026, 5, 1)
+	if out, _ := json.Marshal(l); string(out) != `{"line_no":0,"quantity":0,"delivery_promised":"2026-05-01"}` {
+		t.Errorf("a promised date writes %s", out)
 	}
 }

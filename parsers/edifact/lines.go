@@ -3,6 +3,7 @@ package edifact
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -279,7 +280,7 @@ func (m *orderMapper) qty(seg *Segment, idx int) *Error {
 			return &Error{Segment: "QTY", Index: idx, Element: 1, Component: 2, Code: CodeInvalidDecimal,
 				Msg: fmt.Sprintf("delivery quantity %q is not a number; expected digits with one optional decimal mark", seg.Value(1, 2))}
 		}
-		l.Deliveries[m.deliv].Quantity = d
+		m.dels[m.deliv].Quantity = d
 		if u := seg.Value(1, 3); u != "" && l.Unit != "" && u != l.Unit {
 			m.warn(seg, idx, 1, 3, true, "line %d: the delivery quantity is in %s, the line in %s", l.LineNo, u, l.Unit)
 		}
@@ -327,9 +328,9 @@ func (m *orderMapper) qty(seg *Segment, idx int) *Error {
 
 // loc reads a place of a line: 3227 qualifier, C517 location (3225 id).
 // The first is the line's Location; each LOC opens segment group 33 (LOC,
-// QTY, DTM), a part of a split delivery, kept in Deliveries by endLine
-// when there is more than one or it carries a quantity or date. See D.96A
-// ORDERS, segment group 33.
+// QTY, DTM), a part of a split delivery, gathered in m.dels and kept in
+// the line's Deliveries by endLine when there is more than one or it
+// carries a quantity or date. See D.96A ORDERS, segment group 33.
 func (m *orderMapper) loc(seg *Segment, idx int) {
 	l := m.cur()
 	if l == nil {
@@ -343,29 +344,24 @@ func (m *orderMapper) loc(seg *Segment, idx int) {
 		l.Location = v
 		l.Sources.Add(fLocation, src(seg, idx, 2, 1))
 	}
-	if len(l.Deliveries) == 0 {
-		m.locs = m.locs[:0]
-	}
 	m.locs = append(m.locs, locRef{idx: idx, pos: seg.Pos})
-	l.Deliveries = append(l.Deliveries, order.Delivery{Location: v})
-	m.deliv = len(l.Deliveries) - 1
+	m.dels = append(m.dels, order.Delivery{Location: v})
+	m.deliv = len(m.dels) - 1
 }
 
 // endLine settles the deliveries of the line just read: a single LOC
 // without quantity or date is only the line's place; split quantities
 // stand for the line's quantity when it has none, and must add up to it.
+// Only a line that keeps its deliveries gets a schedule
+// (order.Line.LineSchedule).
 func (m *orderMapper) endLine() {
-	l := m.cur()
-	m.deliv = -1
-	if l == nil || len(l.Deliveries) == 0 {
+	l, ds, locs := m.cur(), m.dels, m.locs
+	m.deliv, m.dels, m.locs = -1, m.dels[:0], m.locs[:0]
+	if l == nil || len(ds) == 0 || len(ds) == 1 && ds[0].Quantity.IsZero() && ds[0].Date.IsZero() {
 		return
 	}
-	ds := l.Deliveries
-	if len(ds) == 1 && ds[0].Quantity.IsZero() && ds[0].Date.IsZero() {
-		l.Deliveries = nil
-		return
-	}
-	for i, r := range m.locs {
+	l.EnsureSchedule().Deliveries = slices.Clone(ds)
+	for i, r := range locs {
 		l.Sources.Add(fDeliveries.At(i), order.Source{Segment: order.TagOf("LOC"), Index: int32(r.idx), Element: 2, Component: 1})
 	}
 	var sum order.Decimal
@@ -378,17 +374,17 @@ func (m *orderMapper) endLine() {
 			break
 		}
 	}
-	first := &Segment{id: idLOC, Pos: m.locs[0].pos}
+	first := &Segment{id: idLOC, Pos: locs[0].pos}
 	switch {
 	case !fits:
-		m.warn(first, m.locs[0].idx, 0, 0, true, "line %d: its delivery quantities are too large to add up", l.LineNo)
+		m.warn(first, locs[0].idx, 0, 0, true, "line %d: its delivery quantities are too large to add up", l.LineNo)
 	case missing > 0:
-		m.warn(first, m.locs[0].idx, 0, 0, true, "line %d: %d of its %d deliveries (LOC, QTY+11, DTM) have no quantity", l.LineNo, missing, len(ds))
+		m.warn(first, locs[0].idx, 0, 0, true, "line %d: %d of its %d deliveries (LOC, QTY+11, DTM) have no quantity", l.LineNo, missing, len(ds))
 	case m.lineQty == 0:
 		l.Quantity = sum // the line's quantity is what its deliveries add up to
-		l.Sources.Add(fQuantity, order.Source{Segment: order.TagOf("LOC"), Index: int32(m.locs[0].idx)})
+		l.Sources.Add(fQuantity, order.Source{Segment: order.TagOf("LOC"), Index: int32(locs[0].idx)})
 	case sum.Cmp(l.Quantity) != 0:
-		m.warn(first, m.locs[0].idx, 0, 0, true, "line %d: its deliveries add up to %s, the line orders %s", l.LineNo, sum, l.Quantity)
+		m.warn(first, locs[0].idx, 0, 0, true, "line %d: its deliveries add up to %s, the line orders %s", l.LineNo, sum, l.Quantity)
 	}
 	if len(ds) == 1 && l.DeliveryDate.IsZero() && !ds[0].Date.IsZero() {
 		l.DeliveryDate = ds[0].Date

@@ -41,6 +41,7 @@ type orderMapper struct {
 	idRoom  int                 // identifiers the next line gets from the slab
 	srcRoom int                 // sources the first line gets from the slab
 	locs    []locRef            // the LOC segments of the current line
+	dels    []order.Delivery    // and its deliveries (segment group 33), until endLine
 	arena   []byte              // string arena of the message's values (see keep)
 
 	sh       shapes // element shapes of the message's directory
