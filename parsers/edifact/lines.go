@@ -28,13 +28,14 @@ func (m *orderMapper) lin(seg *Segment, idx int) *Error {
 	// The line is built in place: copying a finished order.Line into the
 	// slice would cost a typed copy of a few hundred bytes per line. Within
 	// capacity the slot is still zero (the array comes zeroed from make or
-	// growslice, and lines are never taken back), so it is not cleared
-	// again: clearing memory that holds pointers while the collector runs
-	// goes through its write barrier, slot by slot.
+	// growslice, the slab's rest is handed out once, and lines are never
+	// taken back), so it is not cleared again: clearing memory that holds
+	// pointers while the collector runs goes through its write barrier,
+	// slot by slot.
 	if n := len(m.o.Lines); n < cap(m.o.Lines) {
 		m.o.Lines = m.o.Lines[:n+1]
 	} else {
-		m.o.Lines = append(m.o.Lines, order.Line{})
+		m.o.Lines, m.linesMoved = append(m.o.Lines, order.Line{}), true
 	}
 	l := &m.o.Lines[len(m.o.Lines)-1]
 	l.LineNo, l.Sources = len(m.o.Lines), m.lineSources(srcRoom)
@@ -173,7 +174,7 @@ func (m *orderMapper) itemID(l *order.Line, seg *Segment, idx, e int) {
 	if len(l.Identifiers) == 0 {
 		room := max(m.idRoom, 1)
 		if cap(m.ids)-len(m.ids) < room {
-			lines := max(cap(m.o.Lines)-len(m.o.Lines), 4) // the previous message's size is the best guess
+			lines := m.linesLeft()
 			m.ids = make([]order.ItemID, 0, min(lines, 256)*room)
 		}
 		n := len(m.ids)
