@@ -18,7 +18,7 @@ import (
 // splitOrder is sampleOrder with its first line split over two stores.
 func splitOrder() order.PurchaseOrder {
 	po := sampleOrder()
-	po.Lines[0].Deliveries = []order.Delivery{
+	po.Lines[0].EnsureSchedule().Deliveries = []order.Delivery{
 		{Location: "4001234000015", Quantity: order.MustDecimal("6"), Date: order.NewDate(2026, time.April, 21)},
 		{Location: "4001234000022", Quantity: order.MustDecimal("4"), Date: order.NewDate(2026, time.April, 22)},
 	}
@@ -38,7 +38,7 @@ func TestCarriesDeliveries(t *testing.T) {
 	if _, err := webhook.Deliver(ctx, erp.NewDelivery(7, splitOrder())); err != nil {
 		t.Fatal(err)
 	}
-	if got := wh.Deliveries()[0].Payload.Order.Lines[0].Deliveries; len(got) != 2 || got[1].Location != "4001234000022" {
+	if got := wh.Deliveries()[0].Payload.Order.Lines[0].Schedule().Deliveries; len(got) != 2 || got[1].Location != "4001234000022" {
 		t.Errorf("webhook payload deliveries = %+v", got)
 	}
 
@@ -62,13 +62,13 @@ func TestCarriesDeliveries(t *testing.T) {
 			if err := json.Unmarshal(data, &p); err != nil {
 				t.Fatal(err)
 			}
-			got = p.Order.Lines[0].Deliveries
+			got = p.Order.Lines[0].Schedule().Deliveries
 		} else {
 			res, err := edifact.New().Parse(ctx, parsers.Document{Data: data})
 			if err != nil || len(res.Orders) != 1 {
 				t.Fatalf("edifact file: %v %+v", err, res)
 			}
-			got = res.Orders[0].Lines[0].Deliveries
+			got = res.Orders[0].Lines[0].Schedule().Deliveries
 		}
 		if len(got) != 2 || got[0].Quantity.String() != "6" || got[1].Date != order.NewDate(2026, time.April, 22) {
 			t.Errorf("file %s: deliveries = %+v\n%s", format, got, data)

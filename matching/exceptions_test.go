@@ -198,14 +198,14 @@ func TestExceptions(t *testing.T) {
 			po.Lines = append(po.Lines, l2)
 		}, []string{"INSUFFICIENT_STOCK@2"}, "C100"},
 		{"split delivery the connector cannot send", line(func(l *order.Line) {
-			l.Deliveries = []order.Delivery{{Location: glnAcmeShipTo, Quantity: dec("6")}, {Location: glnAcme, Quantity: dec("4")}}
+			l.EnsureSchedule().Deliveries = []order.Delivery{{Location: glnAcmeShipTo, Quantity: dec("6")}, {Location: glnAcme, Quantity: dec("4")}}
 		}), []string{"SPLIT_DELIVERY@1"}, "C100"},
 		{"split delivery the connector sends", func(po *order.PurchaseOrder, o *Options) {
-			po.Lines[0].Deliveries = []order.Delivery{{Location: glnAcmeShipTo, Quantity: dec("6")}, {Location: glnAcme, Quantity: dec("4")}}
+			po.Lines[0].EnsureSchedule().Deliveries = []order.Delivery{{Location: glnAcmeShipTo, Quantity: dec("6")}, {Location: glnAcme, Quantity: dec("4")}}
 			o.SplitDeliveries = true
 		}, nil, "C100"},
 		{"one delivery is no split", line(func(l *order.Line) {
-			l.Deliveries = []order.Delivery{{Location: glnAcmeShipTo, Quantity: dec("10")}}
+			l.EnsureSchedule().Deliveries = []order.Delivery{{Location: glnAcmeShipTo, Quantity: dec("10")}}
 		}), nil, "C100"},
 		{"the parser's warnings", func(po *order.PurchaseOrder, o *Options) {
 			po.Warnings = []string{"QTY #6 (file segment 8) element 1.2: line 1 has a second ordered quantity (QTY+21) 12 PCE; the first, 10 PCE, is used"}

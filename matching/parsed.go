@@ -95,11 +95,12 @@ func otherIDs(l *order.Line) []string {
 // several places or on several dates, unless the ERP connector carries a
 // line's deliveries (Options.SplitDeliveries).
 func (m *run) checkDeliveries(l *order.Line) {
-	if len(l.Deliveries) < 2 || m.opts.SplitDeliveries {
+	ds := l.Schedule().Deliveries
+	if len(ds) < 2 || m.opts.SplitDeliveries {
 		return
 	}
-	parts := make([]string, 0, len(l.Deliveries))
-	for _, d := range l.Deliveries {
+	parts := make([]string, 0, len(ds))
+	for _, d := range ds {
 		p := d.Quantity.String()
 		if d.Location != "" {
 			p += " to " + d.Location

@@ -233,14 +233,11 @@ type Line struct {
 	GrossPrice   *Decimal `json:"gross_price,omitempty"`
 	LineAmount   *Decimal `json:"line_amount,omitempty"`
 	DeliveryDate Date     `json:"delivery_date,omitzero"`
-	// The line's delivery window and promised date, as on the order.
-	DeliveryEarliest Date `json:"delivery_earliest,omitzero"`
-	DeliveryLatest   Date `json:"delivery_latest,omitzero"`
-	DeliveryPromised Date `json:"delivery_promised,omitzero"`
-	// Deliveries split the line over several places or dates (EDIFACT
-	// ORDERS segment group 33 under LIN: LOC, QTY, DTM); empty when the
-	// whole quantity goes to the order's (or Location's) place.
-	Deliveries []Delivery  `json:"deliveries,omitempty"`
+	// The delivery window, promised date and split deliveries of the few
+	// lines that have them; nil on the others. Read them with Schedule (a
+	// promoted field read through the nil pointer panics), write them
+	// through EnsureSchedule.
+	*LineSchedule
 	Action     LineAction  `json:"action,omitempty"`
 	References []Reference `json:"references,omitempty"`
 	Location   string      `json:"location,omitempty"`
@@ -261,6 +258,43 @@ type Line struct {
 	BaseQuantity  Decimal  `json:"base_quantity,omitzero"`
 	AgreedPrice   *Decimal `json:"agreed_price,omitempty"`
 	ResolvedBy    string   `json:"resolved_by,omitempty"`
+}
+
+// LineSchedule is what a line may say about its delivery beyond its
+// delivery date: a window, a promised date (EDIFACT DTM 64, 63 and 69 under
+// LIN) and split deliveries (segment group 33). Few lines carry any of it,
+// so Line holds it behind a pointer: the lines of a large interchange, all
+// in memory at once, are smaller for it. Line embeds it, and encoding/json
+// writes its fields as the line's own (none when the pointer is nil) and
+// allocates it when it reads one of them: the JSON is as if the fields
+// were Line's. A copy of a Line shares its schedule.
+type LineSchedule struct {
+	// The line's delivery window and promised date, as on the order.
+	DeliveryEarliest Date `json:"delivery_earliest,omitzero"`
+	DeliveryLatest   Date `json:"delivery_latest,omitzero"`
+	DeliveryPromised Date `json:"delivery_promised,omitzero"`
+	// Deliveries split the line over several places or dates (EDIFACT
+	// ORDERS segment group 33 under LIN: LOC, QTY, DTM); empty when the
+	// whole quantity goes to the order's (or Location's) place.
+	Deliveries []Delivery `json:"deliveries,omitempty"`
+}
+
+// Schedule returns the line's schedule, a zero one (not to be written
+// through) when it has none.
+func (l *Line) Schedule() LineSchedule {
+	if l.LineSchedule == nil {
+		return LineSchedule{}
+	}
+	return *l.LineSchedule
+}
+
+// EnsureSchedule returns the line's schedule to write to, allocating it on
+// first use.
+func (l *Line) EnsureSchedule() *LineSchedule {
+	if l.LineSchedule == nil {
+		l.LineSchedule = new(LineSchedule)
+	}
+	return l.LineSchedule
 }
 
 // Delivery is one part of a split delivery: a quantity of the line for a

@@ -165,7 +165,7 @@ func TestDateFormats(t *testing.T) {
 	eq(t, "promised (69)", o.DeliveryPromised.String(), "2026-04-22")
 	for i, want := range []string{"2026-04-20 2026-04-20..2026-04-26", "2026-04-21 2026-04-21..2026-04-21", "2026-04-23 ..", "2026-04-27 ..", " .."} {
 		l := o.Lines[i]
-		if got := l.DeliveryDate.String() + " " + l.DeliveryEarliest.String() + ".." + l.DeliveryLatest.String(); got != want {
+		if got := l.DeliveryDate.String() + " " + l.Schedule().DeliveryEarliest.String() + ".." + l.Schedule().DeliveryLatest.String(); got != want {
 			t.Errorf("line %d: %s, want %s", l.LineNo, got, want)
 		}
 	}
@@ -236,7 +236,7 @@ func TestSplitDeliveries(t *testing.T) {
 	o := res.Orders[0]
 	show := func(l order.Line) string {
 		var s []string
-		for _, d := range l.Deliveries {
+		for _, d := range l.Schedule().Deliveries {
 			s = append(s, d.Location+" "+d.Quantity.String()+" "+d.Date.String())
 		}
 		return l.Quantity.String() + " at " + l.Location + ": " + strings.Join(s, ", ")

@@ -365,7 +365,7 @@ func (m *orderMapper) dtm(seg *Segment, idx int) *Error {
 		m.ref.Date = p.from
 		return nil
 	case l != nil && m.deliv >= 0:
-		if d := &l.Deliveries[m.deliv]; q == "2" || d.Date.IsZero() {
+		if d := &m.dels[m.deliv]; q == "2" || d.Date.IsZero() {
 			d.Date = p.from
 		}
 		return nil
@@ -382,7 +382,13 @@ func (m *orderMapper) dtm(seg *Segment, idx int) *Error {
 	}
 	t := dates{&m.o.DeliveryDate, &m.o.DeliveryEarliest, &m.o.DeliveryLatest, &m.o.DeliveryPromised, &m.delivQ, &m.o.Sources}
 	if l != nil {
-		t = dates{&l.DeliveryDate, &l.DeliveryEarliest, &l.DeliveryLatest, &l.DeliveryPromised, &m.lineQ, &l.Sources}
+		t = dates{delivery: &l.DeliveryDate, rank: &m.lineQ, sources: &l.Sources}
+		if q != "2" || !p.to.IsZero() {
+			// A window or promised date: the line gets a schedule (most lines,
+			// with a plain DTM 2 or none, do without one).
+			sch := l.EnsureSchedule()
+			t.earliest, t.latest, t.promised = &sch.DeliveryEarliest, &sch.DeliveryLatest, &sch.DeliveryPromised
+		}
 	}
 	set := func(d *order.Date, v order.Date, f order.Field) {
 		if d.IsZero() {

@@ -65,6 +65,7 @@ type reader struct {
 	lineHint int    // lines of the last order: capacity for the next one
 	srcHint  int    // sources and identifiers of its last line: the room the
 	idHint   int    // next order's first line gets (lines of one partner are alike)
+	slabs    slabs  // the orders' lines and their values are carved from
 	// bareWarned: the warning about a file without UNB was given.
 	bareWarned bool
 	stray      *stray         // segments outside a message since the last service segment

@@ -3,6 +3,7 @@ package edifact
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,13 +28,14 @@ func (m *orderMapper) lin(seg *Segment, idx int) *Error {
 	// The line is built in place: copying a finished order.Line into the
 	// slice would cost a typed copy of a few hundred bytes per line. Within
 	// capacity the slot is still zero (the array comes zeroed from make or
-	// growslice, and lines are never taken back), so it is not cleared
-	// again: clearing memory that holds pointers while the collector runs
-	// goes through its write barrier, slot by slot.
+	// growslice, the slab's rest is handed out once, and lines are never
+	// taken back), so it is not cleared again: clearing memory that holds
+	// pointers while the collector runs goes through its write barrier,
+	// slot by slot.
 	if n := len(m.o.Lines); n < cap(m.o.Lines) {
 		m.o.Lines = m.o.Lines[:n+1]
 	} else {
-		m.o.Lines = append(m.o.Lines, order.Line{})
+		m.o.Lines, m.linesMoved = append(m.o.Lines, order.Line{}), true
 	}
 	l := &m.o.Lines[len(m.o.Lines)-1]
 	l.LineNo, l.Sources = len(m.o.Lines), m.lineSources(srcRoom)
@@ -172,7 +174,7 @@ func (m *orderMapper) itemID(l *order.Line, seg *Segment, idx, e int) {
 	if len(l.Identifiers) == 0 {
 		room := max(m.idRoom, 1)
 		if cap(m.ids)-len(m.ids) < room {
-			lines := max(cap(m.o.Lines)-len(m.o.Lines), 4) // the previous message's size is the best guess
+			lines := m.linesLeft()
 			m.ids = make([]order.ItemID, 0, min(lines, 256)*room)
 		}
 		n := len(m.ids)
@@ -279,7 +281,7 @@ func (m *orderMapper) qty(seg *Segment, idx int) *Error {
 			return &Error{Segment: "QTY", Index: idx, Element: 1, Component: 2, Code: CodeInvalidDecimal,
 				Msg: fmt.Sprintf("delivery quantity %q is not a number; expected digits with one optional decimal mark", seg.Value(1, 2))}
 		}
-		l.Deliveries[m.deliv].Quantity = d
+		m.dels[m.deliv].Quantity = d
 		if u := seg.Value(1, 3); u != "" && l.Unit != "" && u != l.Unit {
 			m.warn(seg, idx, 1, 3, true, "line %d: the delivery quantity is in %s, the line in %s", l.LineNo, u, l.Unit)
 		}
@@ -327,9 +329,9 @@ func (m *orderMapper) qty(seg *Segment, idx int) *Error {
 
 // loc reads a place of a line: 3227 qualifier, C517 location (3225 id).
 // The first is the line's Location; each LOC opens segment group 33 (LOC,
-// QTY, DTM), a part of a split delivery, kept in Deliveries by endLine
-// when there is more than one or it carries a quantity or date. See D.96A
-// ORDERS, segment group 33.
+// QTY, DTM), a part of a split delivery, gathered in m.dels and kept in
+// the line's Deliveries by endLine when there is more than one or it
+// carries a quantity or date. See D.96A ORDERS, segment group 33.
 func (m *orderMapper) loc(seg *Segment, idx int) {
 	l := m.cur()
 	if l == nil {
@@ -343,29 +345,24 @@ func (m *orderMapper) loc(seg *Segment, idx int) {
 		l.Location = v
 		l.Sources.Add(fLocation, src(seg, idx, 2, 1))
 	}
-	if len(l.Deliveries) == 0 {
-		m.locs = m.locs[:0]
-	}
 	m.locs = append(m.locs, locRef{idx: idx, pos: seg.Pos})
-	l.Deliveries = append(l.Deliveries, order.Delivery{Location: v})
-	m.deliv = len(l.Deliveries) - 1
+	m.dels = append(m.dels, order.Delivery{Location: v})
+	m.deliv = len(m.dels) - 1
 }
 
 // endLine settles the deliveries of the line just read: a single LOC
 // without quantity or date is only the line's place; split quantities
 // stand for the line's quantity when it has none, and must add up to it.
+// Only a line that keeps its deliveries gets a schedule
+// (order.Line.LineSchedule).
 func (m *orderMapper) endLine() {
-	l := m.cur()
-	m.deliv = -1
-	if l == nil || len(l.Deliveries) == 0 {
+	l, ds, locs := m.cur(), m.dels, m.locs
+	m.deliv, m.dels, m.locs = -1, m.dels[:0], m.locs[:0]
+	if l == nil || len(ds) == 0 || len(ds) == 1 && ds[0].Quantity.IsZero() && ds[0].Date.IsZero() {
 		return
 	}
-	ds := l.Deliveries
-	if len(ds) == 1 && ds[0].Quantity.IsZero() && ds[0].Date.IsZero() {
-		l.Deliveries = nil
-		return
-	}
-	for i, r := range m.locs {
+	l.EnsureSchedule().Deliveries = slices.Clone(ds)
+	for i, r := range locs {
 		l.Sources.Add(fDeliveries.At(i), order.Source{Segment: order.TagOf("LOC"), Index: int32(r.idx), Element: 2, Component: 1})
 	}
 	var sum order.Decimal
@@ -378,17 +375,17 @@ func (m *orderMapper) endLine() {
 			break
 		}
 	}
-	first := &Segment{id: idLOC, Pos: m.locs[0].pos}
+	first := &Segment{id: idLOC, Pos: locs[0].pos}
 	switch {
 	case !fits:
-		m.warn(first, m.locs[0].idx, 0, 0, true, "line %d: its delivery quantities are too large to add up", l.LineNo)
+		m.warn(first, locs[0].idx, 0, 0, true, "line %d: its delivery quantities are too large to add up", l.LineNo)
 	case missing > 0:
-		m.warn(first, m.locs[0].idx, 0, 0, true, "line %d: %d of its %d deliveries (LOC, QTY+11, DTM) have no quantity", l.LineNo, missing, len(ds))
+		m.warn(first, locs[0].idx, 0, 0, true, "line %d: %d of its %d deliveries (LOC, QTY+11, DTM) have no quantity", l.LineNo, missing, len(ds))
 	case m.lineQty == 0:
 		l.Quantity = sum // the line's quantity is what its deliveries add up to
-		l.Sources.Add(fQuantity, order.Source{Segment: order.TagOf("LOC"), Index: int32(m.locs[0].idx)})
+		l.Sources.Add(fQuantity, order.Source{Segment: order.TagOf("LOC"), Index: int32(locs[0].idx)})
 	case sum.Cmp(l.Quantity) != 0:
-		m.warn(first, m.locs[0].idx, 0, 0, true, "line %d: its deliveries add up to %s, the line orders %s", l.LineNo, sum, l.Quantity)
+		m.warn(first, locs[0].idx, 0, 0, true, "line %d: its deliveries add up to %s, the line orders %s", l.LineNo, sum, l.Quantity)
 	}
 	if len(ds) == 1 && l.DeliveryDate.IsZero() && !ds[0].Date.IsZero() {
 		l.DeliveryDate = ds[0].Date

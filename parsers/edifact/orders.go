@@ -35,13 +35,15 @@ type orderMapper struct {
 	cntSeg  int
 	cntPos  int
 	cntSet  bool
-	decs    []order.Decimal     // slab for the *Decimal fields of lines
-	srcs    []order.FieldSource // slab for the lines' Sources
-	ids     []order.ItemID      // slab for the lines' Identifiers
-	idRoom  int                 // identifiers the next line gets from the slab
-	srcRoom int                 // sources the first line gets from the slab
-	locs    []locRef            // the LOC segments of the current line
-	arena   []byte              // string arena of the message's values (see keep)
+	*slabs      // the document's, which the lines and their values are carved from
+	idRoom  int // identifiers the next line gets from the slab
+	srcRoom int // sources the first line gets from the slab
+	hint    int // lines of the previous order
+	// linesMoved: the lines outgrew their room in the slab of lines
+	// (slabs.linesFor) and were moved to an array of their own.
+	linesMoved bool
+	locs       []locRef         // the LOC segments of the current line
+	dels       []order.Delivery // and its deliveries (segment group 33), until endLine
 
 	sh       shapes // element shapes of the message's directory
 	walk     walker // position in the message's segment table
@@ -109,11 +111,10 @@ func (m *orderMapper) warn(seg *Segment, idx, e, c int, onOrder bool, format str
 const lineSourceRoom = 12
 
 // lineSources returns an empty Sources with room for one line's fields,
-// carved from a per-message slab: one allocation for many lines instead of
-// one per line.
+// carved from the slab.
 func (m *orderMapper) lineSources(room int) order.Sources {
 	if cap(m.srcs)-len(m.srcs) < room {
-		lines := max(cap(m.o.Lines)-len(m.o.Lines), 4) // the previous message's size is the best guess
+		lines := m.linesLeft()
 		m.srcs = make([]order.FieldSource, 0, min(lines, 256)*room)
 	}
 	n := len(m.srcs)
@@ -121,8 +122,15 @@ func (m *orderMapper) lineSources(room int) order.Sources {
 	return order.Sources(m.srcs[n : n : n+room])
 }
 
-// decimal returns a pointer to d, allocated from a per-message slab rather
-// than one small object per price.
+// linesLeft guesses how many more lines the message has, for the size of a
+// new slab of sources or identifiers: the previous message's size is the
+// best guess; past it, as many again as it has so far.
+func (m *orderMapper) linesLeft() int {
+	return max(m.hint-len(m.o.Lines), len(m.o.Lines), 4)
+}
+
+// decimal returns a pointer to d, allocated from the slab rather than one
+// small object per price.
 func (m *orderMapper) decimal(d order.Decimal) *order.Decimal {
 	if len(m.decs) == cap(m.decs) {
 		m.decs = make([]order.Decimal, 0, min(max(2*cap(m.decs), 8), 256))
@@ -131,17 +139,57 @@ func (m *orderMapper) decimal(d order.Decimal) *order.Decimal {
 	return &m.decs[len(m.decs)-1]
 }
 
+// slabs are the arrays the orders of one document take their lines and
+// their lines' values from: one allocation for many values instead of one
+// each, and what one order leaves of a slab the next one uses, where a
+// slab per order would leave its rest unused and round its size up to an
+// allocation size class (past 32 KB, to whole pages). Values are carved
+// with full slice expressions, so that an append to one never writes into
+// its neighbour. A slab lives as long as any order cut from it.
+type slabs struct {
+	lines   []order.Line        // the orders' lines (see linesFor)
+	linesOf *orderMapper        // the order whose lines the rest of lines holds
+	decs    []order.Decimal     // the *Decimal fields of lines
+	srcs    []order.FieldSource // the lines' Sources
+	ids     []order.ItemID      // the lines' Identifiers
+	arena   []byte              // string arena of the values (see keep)
+}
+
+// maxLineSlab is the most lines a slab of lines is made for (about 170 KB),
+// unless one order had more.
+const maxLineSlab = 512
+
+// linesFor returns the empty lines of m's order, with room for hint lines
+// (as many as the last order had) in the rest of the slab. The order
+// before m keeps the part it filled; lines that outgrew their room moved to
+// an array of their own, and the rest of the slab, written to, is not used
+// again.
+func (s *slabs) linesFor(m *orderMapper, hint int) []order.Line {
+	if p := s.linesOf; p != nil {
+		if p.linesMoved {
+			s.lines = s.lines[:cap(s.lines)]
+		} else {
+			s.lines = s.lines[:len(s.lines)+len(p.o.Lines)]
+		}
+	}
+	if want := max(hint, 1); cap(s.lines)-len(s.lines) < want {
+		s.lines = make([]order.Line, 0, max(min(max(2*cap(s.lines), 2*want, 16), maxLineSlab), want))
+	}
+	s.linesOf = m
+	return s.lines[len(s.lines):len(s.lines)]
+}
+
 func newOrderMapper(rd *reader, unh *Segment) *orderMapper {
 	typ, ver, rel := unh.Value(2, 1), unh.Value(2, 2), unh.Value(2, 3)
 	m := &orderMapper{dec: rd.dec, line: -1, deliv: -1, change: typ == "ORDCHG", sh: shapesFor(ver, rel),
-		srcRoom: rd.srcHint, idRoom: rd.idHint}
+		slabs: &rd.slabs, srcRoom: rd.srcHint, idRoom: rd.idHint, hint: rd.lineHint}
 	if d, _ := directoryFor(ver, rel); d != nil {
 		if t := d.table(typ); t != nil {
 			m.walk, m.walking = newWalker(t, d.name, typ), true
 		}
 	}
 	env, snd := rd.envelope(rd.msg.status, unh.Value(2, 5))
-	m.o = order.PurchaseOrder{Format: "edifact", Envelope: env, Sender: snd, Lines: make([]order.Line, 0, rd.lineHint)}
+	m.o = order.PurchaseOrder{Format: "edifact", Envelope: env, Sender: snd, Lines: m.linesFor(m, rd.lineHint)}
 	if m.change {
 		m.o.Function = order.FunctionChange
 	}
@@ -185,7 +233,7 @@ func (m *orderMapper) text(seg *Segment, e, c int) string {
 }
 
 // str decodes a trimmed value. ASCII and UTF-8 text, nearly every value, is
-// copied into the message's string arena.
+// copied into the document's string arena.
 func (m *orderMapper) str(b []byte) string {
 	if len(b) == 0 {
 		return ""
@@ -212,7 +260,7 @@ func isASCII(b []byte) bool {
 	return true
 }
 
-// keep copies b into the message's string arena and returns it as a string:
+// keep copies b into the document's string arena and returns it as a string:
 // one allocation for many values instead of one each. The arena's bytes are
 // never written again once handed out, which is what makes the
 // unsafe.String view sound; a chunk lives as long as any string in it.
@@ -496,11 +544,11 @@ func (m *orderMapper) finish() (order.PurchaseOrder, *Error) {
 		return o, &Error{Segment: "CNT", Index: m.cntSeg, Pos: m.cntPos, Element: 1, Component: 2, Code: CodeCountMismatch,
 			Msg: fmt.Sprintf("number of line items is %d, expected %d (the LIN segments received)", m.cnt, len(o.Lines))}
 	}
-	if cap(o.Lines) > 2*len(o.Lines)+16 {
-		o.Lines = append([]order.Line(nil), o.Lines...) // do not keep a large capacity hint alive
-		if o.Lines == nil {
-			o.Lines = []order.Line{}
-		}
+	switch {
+	case !m.linesMoved:
+		o.Lines = o.Lines[:len(o.Lines):len(o.Lines)] // the slab's rest is the next order's
+	case cap(o.Lines) > 2*len(o.Lines)+16:
+		o.Lines = append([]order.Line(nil), o.Lines...) // do not keep a large capacity alive
 	}
 	if probs := o.Validate(); len(probs) > 0 {
 		return o, &Error{Code: CodeMissing, Msg: strings.Join(probs, "; ")}

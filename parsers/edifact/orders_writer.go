@@ -98,7 +98,7 @@ func WriteORDERS(w io.Writer, out Outbound, orders ...order.PurchaseOrder) error
 			// Segment group 33: the parts of a split delivery, each a place
 			// (LOC 7, a GLN when 13 digits), its quantity (QTY 11, split
 			// quantity, in the unit of QTY 21) and its date.
-			for _, d := range l.Deliveries {
+			for _, d := range l.Schedule().Deliveries {
 				place := []string{d.Location}
 				if len(d.Location) == 13 && isDigitString(d.Location) {
 					place = []string{d.Location, "", "9"}

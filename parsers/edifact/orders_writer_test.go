@@ -52,10 +52,10 @@ func TestWriteORDERSDeliveries(t *testing.T) {
 	in := order.PurchaseOrder{PONumber: "PO-2002", Function: order.FunctionOriginal,
 		Lines: []order.Line{{LineNo: 1, GTIN: "4012345678901", Quantity: order.MustDecimal("24"), Unit: "PCE",
 			SKU: "MILK-1", SalesQuantity: order.MustDecimal("2"), SalesUnit: "CT",
-			Deliveries: []order.Delivery{
+			LineSchedule: &order.LineSchedule{Deliveries: []order.Delivery{
 				{Location: "4001234000015", Quantity: order.MustDecimal("12"), Date: order.NewDate(2026, time.April, 21)},
 				{Location: "STORE 7", Quantity: order.MustDecimal("12"), Date: order.NewDate(2026, time.April, 22)},
-			}}},
+			}}}},
 	}
 	var b bytes.Buffer
 	if err := WriteORDERS(&b, Outbound{From: PartyID{ID: "4005678000006", Qualifier: "14"}, To: PartyID{ID: "ERP"}, ControlRef: "9"}, in); err != nil {
@@ -66,11 +66,12 @@ func TestWriteORDERSDeliveries(t *testing.T) {
 		t.Fatalf("parse back: %v %+v\n%s", err, res, b.String())
 	}
 	l := res.Orders[0].Lines[0]
-	if len(l.Deliveries) != 2 || l.Unit != "CT" || l.Quantity.String() != "2" {
+	ds := l.Schedule().Deliveries
+	if len(ds) != 2 || l.Unit != "CT" || l.Quantity.String() != "2" {
 		t.Fatalf("line %+v\n%s", l, b.String())
 	}
 	for i, want := range []string{"4001234000015 1 2026-04-21", "STORE 7 1 2026-04-22"} {
-		d := l.Deliveries[i]
+		d := ds[i]
 		if got := d.Location + " " + d.Quantity.String() + " " + d.Date.String(); got != want {
 			t.Errorf("delivery %d = %s, want %s\n%s", i, got, want, b.String())
 		}
