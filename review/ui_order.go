@@ -491,23 +491,24 @@ func lineExtras(l *order.Line) (also, when string, deliveries []string) {
 		ids = append(ids, id.Qualifier.String()+" "+id.Value)
 	}
 	also = strings.Join(ids, ", ")
+	sch := l.Schedule() // nil on most lines: read through the method
 	var w []string
 	// The delivery date falls back to the window's ends (parsers/edifact):
 	// said once.
-	if d := l.DeliveryDate; !d.IsZero() && d != l.DeliveryEarliest && d != l.DeliveryLatest {
+	if d := l.DeliveryDate; !d.IsZero() && d != sch.DeliveryEarliest && d != sch.DeliveryLatest {
 		w = append(w, "on "+d.String())
 	}
-	if !l.DeliveryEarliest.IsZero() {
-		w = append(w, "not before "+l.DeliveryEarliest.String())
+	if !sch.DeliveryEarliest.IsZero() {
+		w = append(w, "not before "+sch.DeliveryEarliest.String())
 	}
-	if !l.DeliveryLatest.IsZero() {
-		w = append(w, "not after "+l.DeliveryLatest.String())
+	if !sch.DeliveryLatest.IsZero() {
+		w = append(w, "not after "+sch.DeliveryLatest.String())
 	}
-	if !l.DeliveryPromised.IsZero() {
-		w = append(w, "promised "+l.DeliveryPromised.String())
+	if !sch.DeliveryPromised.IsZero() {
+		w = append(w, "promised "+sch.DeliveryPromised.String())
 	}
 	when = strings.Join(w, ", ")
-	for _, d := range l.Deliveries {
+	for _, d := range sch.Deliveries {
 		t := d.Quantity.String() + " " + l.Unit
 		if d.Location != "" {
 			t += " to " + d.Location
