@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/ordergate/ordergate/db"
@@ -216,25 +218,46 @@ func (w *deliverWorker) waitBehind(ctx context.Context, first int64) time.Durati
 	return d
 }
 
+// delivered records what the ERP answered, in one transaction with the
+// order's acknowledgement, its confirmation and the start of the customer's
+// next delivery. Only the order's columns change: its document is what was
+// delivered, so it is neither read nor written again (a 20-line order is
+// about 10 KB of JSON; decoding and rewriting it was a sixth of the
+// gateway's CPU under load). The order counts against credit and stock both
+// delivering and delivered, so its reservations stay as they are.
 func (w *deliverWorker) delivered(ctx context.Context, job *river.Job[DeliverArgs], id int64, rc erp.Receipt) error {
-	return advance(ctx, w.p, job, id, StateDelivering, func(tx pgx.Tx, o *Order) (string, river.JobArgs, error) {
-		o.ERPOrderID = rc.ID
-		o.ERPOrderNo = rc.Number
-		if o.ERPOrderNo == "" {
-			o.ERPOrderNo = rc.ID
+	return pgx.BeginFunc(ctx, w.p.opts.Pool, func(tx pgx.Tx) error {
+		o := Order{ID: id, State: StateDelivered, ERPOrderID: rc.ID, ERPOrderNo: cmp.Or(rc.Number, rc.ID)}
+		var codes []string
+		err := tx.QueryRow(ctx, `UPDATE orders SET state = 'delivered', erp_order_id = $2, erp_order_no = $3,
+				delivered_at = now(), delivery_error = '', updated_at = now()
+			WHERE id = $1 AND state = 'delivering'
+			RETURNING document_id, customer_number, coalesce(data->>'format', ''), review_reason, exception_codes`,
+			id, o.ERPOrderID, o.ERPOrderNo).Scan(&o.DocumentID, &o.PO.CustomerNumber, &o.PO.Format, &o.ReviewReason, &codes)
+		if errors.Is(err, pgx.ErrNoRows) {
+			// Not delivering any more: an earlier attempt of this job
+			// committed its answer.
+			_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
+			return err
 		}
-		o.DeliveredAt = time.Now()
-		o.DeliveryError = ""
-		if err := w.p.enqueueAck(ctx, tx, o.PO.Format, AckArgs{DocumentID: o.DocumentID, OrderID: o.ID, What: AckORDRSP, Status: "accepted"}); err != nil {
-			return "", nil, err
+		if err != nil {
+			return fmt.Errorf("intake: record the delivery of order %d: %w", id, err)
 		}
-		if err := w.p.enqueueNotice(ctx, tx, o, NoticeConfirmation, ""); err != nil {
-			return "", nil, err
+		if err := recordEvent(ctx, tx, id, PipelineActor, EventState, stateEvent{From: StateDelivering, To: StateDelivered,
+			Exceptions: codes, Reason: o.ReviewReason, ERPOrderNo: o.ERPOrderNo}); err != nil {
+			return err
 		}
-		if err := w.p.wakeNextDelivery(ctx, tx, o.PO.CustomerNumber, o.ID); err != nil {
-			return "", nil, err
+		if err := w.p.enqueueAck(ctx, tx, o.PO.Format, AckArgs{DocumentID: o.DocumentID, OrderID: id, What: AckORDRSP, Status: "accepted"}); err != nil {
+			return err
 		}
-		return StateDelivered, nil, nil
+		if err := w.p.enqueueNotice(ctx, tx, &o, NoticeConfirmation, ""); err != nil {
+			return err
+		}
+		if err := w.p.wakeNextDelivery(ctx, tx, o.PO.CustomerNumber, id); err != nil {
+			return err
+		}
+		_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
+		return err
 	})
 }
 

@@ -76,4 +76,20 @@ func TestTheFirstCopyIsTheOriginal(t *testing.T) {
 	if rcv.Count() != 1 {
 		t.Errorf("the ERP received %d orders, want 1", rcv.Count())
 	}
+	// The first copy was decided with its parse (decideNow); the later one
+	// found the first file unread, and its match job waited for it.
+	for _, c := range []struct {
+		what  string
+		order int64
+		jobs  int
+	}{{"first", fo[0].ID, 0}, {"later", lo[0].ID, 1}} {
+		var n int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'match_order'
+			AND (args->>'order_id')::bigint = $1`, c.order).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != c.jobs {
+			t.Errorf("the %s copy had %d match jobs, want %d", c.what, n, c.jobs)
+		}
+	}
 }

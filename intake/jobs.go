@@ -141,15 +141,20 @@ func (w *parseWorker) Work(ctx context.Context, job *river.Job[ParseArgs]) error
 			}
 			batch = append(batch, newOrder{index: messageIndex(po, i), po: po, state: state, reason: reason, placeholder: placeholder})
 		}
-		ids, err := insertOrders(ctx, tx, doc.ID, batch)
+		ids, fresh, err := insertOrders(ctx, tx, doc.ID, batch)
 		if err != nil {
 			return err
 		}
 		var matches []river.InsertManyParams
 		for _, o := range batch {
-			if id, ok := ids[o.index]; ok && o.state == StateReceived {
-				matches = append(matches, river.InsertManyParams{Args: MatchArgs{OrderID: id}})
+			id, ok := ids[o.index]
+			if !ok || o.state != StateReceived {
+				continue
 			}
+			if len(batch) == 1 && fresh[o.index] && w.p.decideNow(ctx, tx, doc.ID, o.index, id, o.po) {
+				continue
+			}
+			matches = append(matches, river.InsertManyParams{Args: MatchArgs{OrderID: id}})
 		}
 		if len(matches) == 1 {
 			if _, err := w.p.client.InsertTx(ctx, tx, matches[0].Args, nil); err != nil {
@@ -235,6 +240,60 @@ func noOrdersReason(res parsers.Result) string {
 		parts = append(parts, fmt.Sprintf("message %d: %s", e.Index, e.Message))
 	}
 	return "no orders could be read: " + strings.Join(parts, "; ")
+}
+
+// decideNow matches and routes a document's only order in the transaction
+// that stores it: the match job's work, under the same locks taken in the
+// same order (the document's row and its interchanges, then the customer's
+// matching lock and the SKUs' stock holds; the order's row is new, so
+// nobody else holds it). It saves the order a job of its own (its insert,
+// fetch and completion), a read and a decode of its JSON and a commit:
+// about a fifth of what an order costs the gateway and PostgreSQL
+// (BENCHMARKS.md). Whatever keeps the match from deciding now (the catalog
+// not loaded yet, an earlier copy of the PO number still on its way, a
+// change that must be applied to its original, any error) rolls back to
+// before the match and leaves the order to its match job, as before. The
+// orders of an interchange of several keep a job each: matching them all in
+// the parse's transaction would hold their customer's lock for all of them.
+func (p *Pipeline) decideNow(ctx context.Context, tx pgx.Tx, docID int64, index int, id int64, po *order.PurchaseOrder) bool {
+	if p.opts.Matcher == nil || po.Function != order.FunctionOriginal {
+		return false
+	}
+	sp, err := tx.Begin(ctx) // a savepoint
+	if err != nil {
+		return false
+	}
+	o := Order{ID: id, DocumentID: docID, MessageIndex: index, State: StateReceived, PO: *po}
+	o.loaded.state = StateReceived
+	err = func() error {
+		if err := p.opts.Matcher.Match(ctx, sp, id, &o.PO); err != nil {
+			return err
+		}
+		to, next, err := p.route(ctx, sp, &o)
+		if err != nil {
+			return err
+		}
+		o.State = to
+		if err := saveOrder(ctx, sp, &o); err != nil {
+			return err
+		}
+		if next != nil {
+			_, err = p.client.InsertTx(ctx, sp, next, nil)
+		}
+		return err
+	}()
+	if err == nil {
+		err = sp.Commit(ctx)
+	}
+	if err != nil {
+		_ = sp.Rollback(ctx)
+		var wait *WaitError
+		if !errors.As(err, &wait) && !errors.Is(err, ErrCatalogNotReady) && ctx.Err() == nil {
+			p.log.Warn("the order could not be matched with its document; its match job tries again", "order", id, "err", err)
+		}
+		return false
+	}
+	return true
 }
 
 type matchWorker struct {

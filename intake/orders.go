@@ -133,11 +133,12 @@ type newOrder struct {
 // does, all of them with one statement for the orders and one for their
 // received events: an interchange of thousands of orders costs two round
 // trips, not two per order. It returns the ids of the orders inserted, by
-// message index (a replay that finds an order there inserts nothing).
-func insertOrders(ctx context.Context, tx pgx.Tx, docID int64, orders []newOrder) (map[int]int64, error) {
-	ids := map[int]int64{}
+// message index (a replay that finds an order there inserts nothing), and
+// which of them are new rows (not a replay's placeholder taken over).
+func insertOrders(ctx context.Context, tx pgx.Tx, docID int64, orders []newOrder) (ids map[int]int64, fresh map[int]bool, err error) {
+	ids, fresh = map[int]int64{}, map[int]bool{}
 	if len(orders) == 0 {
-		return ids, nil
+		return ids, fresh, nil
 	}
 	n := len(orders)
 	idx, customers, pos, fns := make([]int32, n), make([]string, n), make([]string, n), make([]string, n)
@@ -146,11 +147,11 @@ func insertOrders(ctx context.Context, tx pgx.Tx, docID int64, orders []newOrder
 	for i, o := range orders {
 		b, err := json.Marshal(o.po)
 		if err != nil {
-			return nil, fmt.Errorf("intake: store order: %w", err)
+			return nil, nil, fmt.Errorf("intake: store order: %w", err)
 		}
 		c, err := json.Marshal(exceptionCodes(o.po.Exceptions))
 		if err != nil {
-			return nil, fmt.Errorf("intake: store order: %w", err)
+			return nil, nil, fmt.Errorf("intake: store order: %w", err)
 		}
 		idx[i], customers[i], pos[i], fns[i] = int32(o.index), o.po.CustomerNumber, o.po.PONumber, string(o.po.Function)
 		data[i], states[i], reasons[i], codes[i], placeholders[i] = string(b), o.state, o.reason, string(c), o.placeholder
@@ -167,27 +168,28 @@ func insertOrders(ctx context.Context, tx pgx.Tx, docID int64, orders []newOrder
 		    data = excluded.data, state = excluded.state, review_reason = excluded.review_reason,
 		    placeholder = excluded.placeholder, exception_codes = excluded.exception_codes, updated_at = now()
 		WHERE o.placeholder AND o.state = 'review' AND NOT excluded.placeholder
-		RETURNING id, message_index`,
+		RETURNING id, message_index, xmax = 0`,
 		docID, idx, customers, pos, fns, data, states, reasons, placeholders, codes)
 	if err != nil {
-		return nil, fmt.Errorf("intake: store orders: %w", err)
+		return nil, nil, fmt.Errorf("intake: store orders: %w", err)
 	}
 	var id int64
 	var mi int
-	if _, err := pgx.ForEachRow(rows, []any{&id, &mi}, func() error { ids[mi] = id; return nil }); err != nil {
-		return nil, fmt.Errorf("intake: store orders: %w", err)
+	var inserted bool
+	if _, err := pgx.ForEachRow(rows, []any{&id, &mi, &inserted}, func() error { ids[mi], fresh[mi] = id, inserted; return nil }); err != nil {
+		return nil, nil, fmt.Errorf("intake: store orders: %w", err)
 	}
 	if len(ids) == 0 {
-		return ids, nil
+		return ids, fresh, nil
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO order_events (order_id, actor, kind, detail)
 		SELECT o.id, $2, $3, jsonb_build_object('document_id', o.document_id, 'message', o.message_index, 'state', o.state)
 			|| CASE WHEN o.review_reason <> '' THEN jsonb_build_object('reason', o.review_reason) ELSE '{}' END
 		FROM orders o WHERE o.id = ANY($1) ORDER BY o.id`, slices.Collect(maps.Values(ids)), PipelineActor, EventReceived)
 	if err != nil {
-		return nil, fmt.Errorf("intake: history of %d orders: %w", len(ids), err)
+		return nil, nil, fmt.Errorf("intake: history of %d orders: %w", len(ids), err)
 	}
-	return ids, nil
+	return ids, fresh, nil
 }
 
 const orderColumns = `id, document_id, message_index, state, review_reason, erp_order_no, erp_order_id,
@@ -207,6 +209,13 @@ func scanOrder(row pgx.Row) (Order, error) {
 	}
 	if o.DeliveredAt.Unix() == 0 {
 		o.DeliveredAt = time.Time{}
+	}
+	if err == nil && o.State != StateMatched {
+		// The state column is the truth: a step that changes only the
+		// state (a delivery) does not rewrite the stored document, whose
+		// status may lag behind. Between match and route, data.status holds
+		// the matcher's verdict.
+		o.PO.Status = o.State
 	}
 	o.loaded.state, o.loaded.attempts = o.State, o.DeliveryAttempts
 	return o, err
