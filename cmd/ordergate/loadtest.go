@@ -210,6 +210,17 @@ func (e *env) runLoad(ctx context.Context, o loadOptions) (*loadReport, error) {
 		return nil, err
 	}
 	r.sampler.sample(ctx)
+	settledCPU := r.sampler.cpu()
+	// The answers (CONTRL, ORDRSP, mail confirmations) come after the
+	// orders (River priority 3): the run is over for the partners only
+	// when they are sent, and the CPU they take is part of what an order
+	// costs.
+	answeredAt, err := r.waitAnswered(ctx, start)
+	if err != nil {
+		return nil, err
+	}
+	r.sampler.sample(ctx)
+	answeredCPU := r.sampler.cpu()
 	profiled.Wait()
 	if o.profile != "" {
 		r.fetch("/debug/pprof/heap", filepath.Join(o.profile, "gateway-heap.pprof"))
@@ -221,6 +232,9 @@ func (e *env) runLoad(ctx context.Context, o loadOptions) (*loadReport, error) {
 	if err != nil {
 		return nil, err
 	}
+	rep.gatewayCPU, rep.pgCPU = settledCPU[0], settledCPU[1]
+	rep.answered = answeredAt.Sub(start)
+	rep.answeredGatewayCPU, rep.answeredPGCPU = answeredCPU[0], answeredCPU[1]
 	rep.o.docsSent = docs
 	if !o.noFloor {
 		if rep.floor, err = r.floor(ctx, docs); err != nil {
@@ -582,6 +596,36 @@ func (r *loadRun) waitSettled(ctx context.Context, start time.Time) (time.Time, 
 		if time.Since(start) > r.o.timeout {
 			return time.Time{}, fmt.Errorf("after %s only %d of %d orders are settled (%d on their way, %d documents not read); gateway logs in %s",
 				r.o.timeout, settled, r.o.orders, moving, docsWaiting, r.work)
+		}
+	}
+}
+
+// waitAnswered waits until the acknowledgements and mail answers of the
+// orders are sent: no job of theirs is left to run.
+func (r *loadRun) waitAnswered(ctx context.Context, start time.Time) (time.Time, error) {
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for n := 0; ; n++ {
+		var left int
+		err := r.pool.QueryRow(ctx, `SELECT count(*) FROM river_job
+			WHERE kind IN ('acknowledge', 'notify_customer') AND state NOT IN ('completed', 'cancelled', 'discarded')`).Scan(&left)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if left == 0 {
+			return time.Now(), nil
+		}
+		if n%10 == 0 {
+			r.sampler.sample(ctx)
+		}
+		if time.Since(start) > r.o.timeout {
+			return time.Time{}, fmt.Errorf("after %s, %d answers (acknowledgements, mail) are still to be sent; gateway logs in %s",
+				r.o.timeout, left, r.work)
+		}
+		select {
+		case <-ctx.Done():
+			return time.Time{}, ctx.Err()
+		case <-tick.C:
 		}
 	}
 }

@@ -34,12 +34,16 @@ type loadReport struct {
 	intake            time.Duration // first document sent to the last order read
 	erpFiles          int
 	stages            []stageStats
-	gatewayCPU, pgCPU time.Duration
-	gatewayMem, pgMem int64 // peak proportional set size, bytes
-	byChannel         map[string][2]int
-	statements        []statementCost
-	processes         int
-	floor             loadFloor
+	gatewayCPU, pgCPU time.Duration // to the last order settled
+	// answered is from the first document sent to the last answer sent
+	// (CONTRL, ORDRSP, mail), with the CPU to then.
+	answered                          time.Duration
+	answeredGatewayCPU, answeredPGCPU time.Duration
+	gatewayMem, pgMem                 int64 // peak proportional set size, bytes
+	byChannel                         map[string][2]int
+	statements                        []statementCost
+	processes                         int
+	floor                             loadFloor
 }
 
 type stageStats struct {
@@ -167,7 +171,7 @@ func (r *loadRun) report(ctx context.Context, docs []loadDoc, start, settled tim
 		stats("handed over -> decided", endDecided),
 		stats("handed over -> in the ERP", endToEnd),
 	}
-	rep.gatewayCPU, rep.gatewayMem, rep.pgCPU, rep.pgMem = r.sampler.totals()
+	_, rep.gatewayMem, _, rep.pgMem = r.sampler.totals()
 	return rep, nil
 }
 
@@ -223,6 +227,11 @@ func (rep *loadReport) print(w io.Writer) {
 	fmt.Fprintf(tw, "lost / doubled\t%d / %d (ERP files %d)\n", rep.lost, rep.doubled, rep.erpFiles)
 	fmt.Fprintf(tw, "gateway CPU, peak memory\t%.1f s (%.0f %% of a core), %s\n", rep.gatewayCPU.Seconds(), 100*rep.gatewayCPU.Seconds()/secs, mib(rep.gatewayMem))
 	fmt.Fprintf(tw, "PostgreSQL CPU, peak memory\t%.1f s (%.0f %% of a core), %s\n", rep.pgCPU.Seconds(), 100*rep.pgCPU.Seconds()/secs, mib(rep.pgMem))
+	if a := rep.answered; a > 0 && rep.orders > 0 {
+		n := float64(rep.orders)
+		fmt.Fprintf(tw, "answers sent too (CONTRL, ORDRSP, mail)\t%.1f s: %.0f orders/s; CPU per order: gateway %.1f ms, PostgreSQL %.1f ms\n",
+			a.Seconds(), n/a.Seconds(), ms64(rep.answeredGatewayCPU)/n, ms64(rep.answeredPGCPU)/n)
+	}
 	tw.Flush()
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
@@ -281,6 +290,14 @@ func cpuModel() string {
 		}
 	}
 	return runtime.GOARCH
+}
+
+func ms64(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// cpu is the CPU time of the gateways and of PostgreSQL so far.
+func (s *procSampler) cpu() [2]time.Duration {
+	gw, _, pg, _ := s.totals()
+	return [2]time.Duration{gw, pg}
 }
 
 // procSampler reads CPU time and memory of the gateways and of the
