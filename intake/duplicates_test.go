@@ -36,6 +36,9 @@ func TestTheFirstCopyIsTheOriginal(t *testing.T) {
 			Now: func() time.Time { return time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC) }},
 		ERP:      erp.NewWebhook(rcv.Config(), &http.Client{Timeout: 5 * time.Second}, slog.New(slog.DiscardHandler)),
 		Delivery: fastDelivery,
+		// The later copy waits for the first file: woken by its parse,
+		// never by this backstop (the test would time out).
+		EarlierDocumentWait: 10 * time.Minute,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +80,8 @@ func TestTheFirstCopyIsTheOriginal(t *testing.T) {
 		t.Errorf("the ERP received %d orders, want 1", rcv.Count())
 	}
 	// The first copy was decided with its parse (decideNow); the later one
-	// found the first file unread, and its match job waited for it.
+	// found the first file unread: one match job waited for the first
+	// file's parse, which woke it.
 	for _, c := range []struct {
 		what  string
 		order int64

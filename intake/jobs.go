@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/ordergate/ordergate/order"
 	"github.com/ordergate/ordergate/parsers"
@@ -44,6 +45,10 @@ type MatchArgs struct {
 	// MinVersion, when set, is the master-data version the match waits for
 	// (a change the desk just made for this order), up to two minutes.
 	MinVersion int64 `json:"min_version,omitempty"`
+	// AfterDocument, when set, is an earlier document of the same sender
+	// the match waits for (it may hold the same order): its parse wakes
+	// this job (wakeMatchesAfter).
+	AfterDocument int64 `json:"after_document,omitempty"`
 }
 
 // Kind implements river.JobArgs.
@@ -151,8 +156,17 @@ func (w *parseWorker) Work(ctx context.Context, job *river.Job[ParseArgs]) error
 			if !ok || o.state != StateReceived {
 				continue
 			}
-			if len(batch) == 1 && fresh[o.index] && w.p.decideNow(ctx, tx, doc.ID, o.index, id, o.po) {
-				continue
+			if len(batch) == 1 && fresh[o.index] {
+				decided, wait := w.p.decideNow(ctx, tx, doc.ID, o.index, id, o.po)
+				if decided {
+					continue
+				}
+				if wait != nil && wait.Document > 0 {
+					if err := w.p.waitForDocument(ctx, tx, MatchArgs{OrderID: id}, wait.Document); err != nil {
+						return err
+					}
+					continue
+				}
 			}
 			matches = append(matches, river.InsertManyParams{Args: MatchArgs{OrderID: id}})
 		}
@@ -183,6 +197,9 @@ func (w *parseWorker) Work(ctx context.Context, job *river.Job[ParseArgs]) error
 			}
 		}
 		if err := w.p.enqueueAck(ctx, tx, res.Format, AckArgs{DocumentID: doc.ID, What: AckContrl}); err != nil {
+			return err
+		}
+		if err := w.p.wakeMatchesAfter(ctx, tx, doc.ID); err != nil {
 			return err
 		}
 		pj, err := json.Marshal(probs)
@@ -255,13 +272,13 @@ func noOrdersReason(res parsers.Result) string {
 // before the match and leaves the order to its match job, as before. The
 // orders of an interchange of several keep a job each: matching them all in
 // the parse's transaction would hold their customer's lock for all of them.
-func (p *Pipeline) decideNow(ctx context.Context, tx pgx.Tx, docID int64, index int, id int64, po *order.PurchaseOrder) bool {
+func (p *Pipeline) decideNow(ctx context.Context, tx pgx.Tx, docID int64, index int, id int64, po *order.PurchaseOrder) (decided bool, wait *WaitError) {
 	if p.opts.Matcher == nil || po.Function != order.FunctionOriginal {
-		return false
+		return false, nil
 	}
 	sp, err := tx.Begin(ctx) // a savepoint
 	if err != nil {
-		return false
+		return false, nil
 	}
 	o := Order{ID: id, DocumentID: docID, MessageIndex: index, State: StateReceived, PO: *po}
 	o.loaded.state = StateReceived
@@ -287,13 +304,67 @@ func (p *Pipeline) decideNow(ctx context.Context, tx pgx.Tx, docID int64, index 
 	}
 	if err != nil {
 		_ = sp.Rollback(ctx)
-		var wait *WaitError
 		if !errors.As(err, &wait) && !errors.Is(err, ErrCatalogNotReady) && ctx.Err() == nil {
 			p.log.Warn("the order could not be matched with its document; its match job tries again", "order", id, "err", err)
 		}
-		return false
+		return false, wait
 	}
-	return true
+	return true, nil
+}
+
+// DefaultEarlierDocumentWait is Options.EarlierDocumentWait's default.
+const DefaultEarlierDocumentWait = 2 * time.Second
+
+// waitForDocument gives the order a match job that waits for doc, an
+// earlier document of its sender not read yet (it may hold the same
+// order): it runs at once, and while doc is unread it looks again soon,
+// then waits for doc's parse to wake it (wakeMatchesAfter finds it by its
+// args), with EarlierDocumentWait as a backstop (documentWait).
+func (p *Pipeline) waitForDocument(ctx context.Context, tx pgx.Tx, args MatchArgs, doc int64) error {
+	args.AfterDocument = doc
+	if _, err := p.client.InsertTx(ctx, tx, args, nil); err != nil {
+		return fmt.Errorf("intake: order %d waits for document %d: %w", args.OrderID, doc, err)
+	}
+	return nil
+}
+
+// documentWait is how long a match job that found its earlier document
+// still unread snoozes: the first time briefly (that document's parse may
+// have committed while this job looked, and then its wake-up missed this
+// job), then until the parse wakes it, at most EarlierDocumentWait.
+func (p *Pipeline) documentWait(job *rivertype.JobRow) time.Duration {
+	var m struct {
+		Snoozes int `json:"snoozes"`
+	}
+	if json.Unmarshal(job.Metadata, &m) == nil && m.Snoozes == 0 {
+		return firstLookAfterDocument
+	}
+	return p.opts.EarlierDocumentWait
+}
+
+// firstLookAfterDocument is when a match waiting for an earlier document
+// looks again the first time (see documentWait): a parse takes
+// milliseconds.
+const firstLookAfterDocument = 100 * time.Millisecond
+
+// wakeMatchesAfter makes the match jobs waiting for doc (waitForDocument)
+// run now: doc has been read.
+func (p *Pipeline) wakeMatchesAfter(ctx context.Context, tx pgx.Tx, doc int64) error {
+	rows, err := tx.Query(ctx, `SELECT id FROM river_job WHERE kind = 'match_order' AND `+waitingJob+`
+		AND args @> jsonb_build_object('after_document', $1::bigint)`, doc)
+	if err != nil {
+		return fmt.Errorf("intake: matches waiting for document %d: %w", doc, err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return fmt.Errorf("intake: matches waiting for document %d: %w", doc, err)
+	}
+	for _, id := range ids {
+		if _, err := p.client.JobRetryTx(ctx, tx, id); err != nil {
+			return fmt.Errorf("intake: wake the matches waiting for document %d: %w", doc, err)
+		}
+	}
+	return nil
 }
 
 type matchWorker struct {
@@ -329,6 +400,20 @@ func (w *matchWorker) Work(ctx context.Context, job *river.Job[MatchArgs]) error
 	})
 	var wait *WaitError
 	if errors.As(err, &wait) {
+		switch {
+		case wait.Document > 0 && job.Args.AfterDocument != wait.Document:
+			// In place of this job, one that names the document, so that
+			// its parse finds it and wakes it.
+			return pgx.BeginFunc(ctx, w.p.opts.Pool, func(tx pgx.Tx) error {
+				if err := w.p.waitForDocument(ctx, tx, job.Args, wait.Document); err != nil {
+					return err
+				}
+				_, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
+				return err
+			})
+		case wait.Document > 0:
+			return river.JobSnooze(w.p.documentWait(job.JobRow))
+		}
 		return river.JobSnooze(wait.For)
 	}
 	return err
@@ -340,6 +425,10 @@ func (w *matchWorker) Work(ctx context.Context, job *river.Job[MatchArgs]) error
 type WaitError struct {
 	For    time.Duration
 	Reason string
+	// Document is the earlier document of the same sender, not read yet,
+	// the match waits for (0: it waits for an earlier order of the PO
+	// number); its parse wakes the match.
+	Document int64
 }
 
 func (e *WaitError) Error() string { return "intake: matching waits: " + e.Reason }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -176,7 +177,11 @@ func history(ctx context.Context, tx pgx.Tx, snap *catalog.Snapshot, customer st
 		return nil, fmt.Errorf("intake: earlier copies: %w", err)
 	}
 	if waitFor != "" {
-		return nil, &WaitError{For: earlierCopyWait, Reason: waitFor + " arrived earlier and may be the same order"}
+		w := &WaitError{For: earlierCopyWait, Reason: waitFor + " arrived earlier and may be the same order"}
+		if id, ok := strings.CutPrefix(waitFor, "document "); ok {
+			w.Document, _ = strconv.ParseInt(id, 10, 64)
+		}
+		return nil, w
 	}
 	out := &matching.History{Customer: customer}
 	rows, err := tx.Query(ctx, `WITH me AS (

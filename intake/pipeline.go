@@ -68,6 +68,11 @@ type Options struct {
 	ERP     erp.Connector
 	// Delivery tunes retries to the ERP; zero values take the defaults.
 	Delivery DeliveryOptions
+	// EarlierDocumentWait is how long a match that waits for an earlier
+	// document of its sender (which may hold the same order) waits before
+	// it looks again; that document's parse wakes it sooner, so this is
+	// only a backstop. Default DefaultEarlierDocumentWait.
+	EarlierDocumentWait time.Duration
 	// Acks, when set, sends CONTRL and ORDRSP back to EDIFACT partners.
 	Acks *AckOptions
 	// Mailer, when set, answers customers who order by mail (confirmation
@@ -93,6 +98,9 @@ func New(opts Options) (*Pipeline, error) {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
 	opts.Delivery.fillDefaults()
+	if opts.EarlierDocumentWait <= 0 {
+		opts.EarlierDocumentWait = DefaultEarlierDocumentWait
+	}
 	p := &Pipeline{opts: opts, log: opts.Log}
 	// River tells every few seconds how many jobs it worked, at INFO: only
 	// its warnings reach the log, unless the log is set to debug.
