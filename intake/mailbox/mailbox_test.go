@@ -38,6 +38,12 @@ type server struct {
 }
 
 func startServer(t testing.TB, caps imap.CapSet) *server {
+	return startServerWith(t, caps, nil)
+}
+
+// startServerWith starts the server with sessions of newSession (given
+// the user) instead of the in-memory server's own, when it is set.
+func startServerWith(t testing.TB, caps imap.CapSet, newSession func(*imapmemserver.User) imapserver.Session) *server {
 	t.Helper()
 	mem := imapmemserver.New()
 	u := imapmemserver.NewUser(user, pass)
@@ -50,6 +56,9 @@ func startServer(t testing.TB, caps imap.CapSet) *server {
 	}
 	srv := imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			if newSession != nil {
+				return newSession(u), nil, nil
+			}
 			return mem.NewSession(), nil, nil
 		},
 		InsecureAuth: true,
