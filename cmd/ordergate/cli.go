@@ -18,7 +18,7 @@ import (
 	"github.com/ordergate/ordergate/intake"
 	"github.com/ordergate/ordergate/parsers"
 	"github.com/ordergate/ordergate/parsers/edifact"
-	"github.com/ordergate/ordergate/parsers/email"
+	"github.com/ordergate/ordergate/parsers/formats"
 	"github.com/ordergate/ordergate/parsers/sheet"
 )
 
@@ -168,20 +168,14 @@ func acks(cfg config.Config) *intake.AckOptions {
 		Us: edifact.PartyID{ID: cfg.EDI.InterchangeID, Qualifier: cfg.EDI.Qualifier}, Location: cfg.Matching.Location()}
 }
 
-// registry lists the formats this build reads, in sniffing order, with
-// the configured bounds on quantities and prices. A mail's attachments are
-// read by the same formats (each attachment by content); a format added
-// to formats is read in attachments too. The mail parser comes right
-// after EDIFACT: its sniff (mail header fields) is strict, and a mail
-// must never be taken for a CSV file. layouts, when set, gives the sheet
-// parsers the layouts the desk stored per customer.
+// registry lists the formats this build reads (see formats.Registry),
+// with the configured bounds on quantities and prices. A mail's
+// attachments are read by the same formats, each by content. layouts,
+// when set, gives the sheet parsers the layouts the desk stored per
+// customer.
 func registry(cfg config.Config, layouts sheet.LayoutSource) *parsers.Registry {
-	sheets := sheet.Options{Limits: cfg.Limits.Sheets(), Layouts: layouts}
-	formats := []parsers.Parser{edifact.New(), sheet.NewXLSX(sheets), sheet.NewCSV(sheets)}
-	attachments := parsers.NewRegistry(formats...).WithLimits(cfg.Limits.Parsers())
-	mail := email.New(email.Options{Limits: cfg.MailLimits(), Attachments: attachments})
-	all := append([]parsers.Parser{formats[0], mail}, formats[1:]...)
-	return parsers.NewRegistry(all...).WithLimits(cfg.Limits.Parsers())
+	return formats.Registry(formats.Options{Sheets: sheet.Options{Limits: cfg.Limits.Sheets(), Layouts: layouts},
+		Limits: cfg.Limits.Parsers(), Mail: cfg.MailLimits()})
 }
 
 func (e *env) version(args []string) int {

@@ -301,6 +301,7 @@ func (p *Parser) Parse(ctx context.Context, doc parsers.Document) (parsers.Resul
 		res.Orders = append(res.Orders, po)
 	}
 	parts := make([]parsers.Part, 0, len(a.leaves))
+	var unnum []int // attachment orders without a PO number of their own
 	for _, l := range a.leaves {
 		pt := parsers.Part{Index: l.index, Name: l.name, ContentType: l.mediaType, Size: len(l.data)}
 		switch {
@@ -325,7 +326,7 @@ func (p *Parser) Parse(ctx context.Context, doc parsers.Document) (parsers.Resul
 			pt.Role, pt.Note = "inline", "an image in the text; not read"
 		default:
 			pt.Role = "attachment"
-			seq = p.readAttachment(ctx, l, &pt, sender, seq, &res)
+			seq = p.readAttachment(ctx, l, &pt, sender, seq, &res, &unnum)
 		}
 		if l.problem != "" && pt.Note == "" {
 			pt.Note = l.problem
@@ -333,6 +334,7 @@ func (p *Parser) Parse(ctx context.Context, doc parsers.Document) (parsers.Resul
 		parts = append(parts, pt)
 	}
 	res.Parts = parts
+	numberFromMail(&res, body, unnum, parts)
 	if len(res.Orders) == 0 {
 		e := parsers.MessageError{Index: seq + 1, Ref: "mail", Message: body.reason}
 		n := notRead(parts)
@@ -366,8 +368,10 @@ func orType(name, ct string) string {
 }
 
 // readAttachment hands an attachment to the parser of its format and
-// takes its orders and problems into res, numbered on from seq.
-func (p *Parser) readAttachment(ctx context.Context, l *part, pt *parsers.Part, sender order.Sender, seq int, res *parsers.Result) int {
+// takes its orders and problems into res, numbered on from seq. The
+// orders with no PO number of their own are added to unnum (see
+// numberFromMail).
+func (p *Parser) readAttachment(ctx context.Context, l *part, pt *parsers.Part, sender order.Sender, seq int, res *parsers.Result, unnum *[]int) int {
 	if p.opts.Attachments == nil {
 		pt.Note = "not read automatically (no attachment formats are set up)"
 		return seq
@@ -433,6 +437,9 @@ func (p *Parser) readAttachment(ctx context.Context, l *part, pt *parsers.Part, 
 		// a mail from an unverified address proves nothing.
 		po.Sender = sender
 		po.SourceFile, po.SourcePart = l.name, l.index
+		if unnumbered(po, l.name, r.Warnings) {
+			*unnum = append(*unnum, len(res.Orders))
+		}
 		res.Orders = append(res.Orders, po)
 		pt.Orders++
 	}

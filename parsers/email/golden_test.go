@@ -1,4 +1,4 @@
-package email
+package email_test
 
 import (
 	"context"
@@ -8,10 +8,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ordergate/ordergate/order"
 	"github.com/ordergate/ordergate/parsers"
-	"github.com/ordergate/ordergate/parsers/edifact"
+	"github.com/ordergate/ordergate/parsers/email"
+	"github.com/ordergate/ordergate/parsers/formats"
+	"github.com/ordergate/ordergate/parsers/sheet"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -57,13 +60,17 @@ type goldenPart struct {
 	Note   string `json:"note,omitempty"`
 }
 
-func testParser() *Parser {
-	return New(Options{Attachments: parsers.NewRegistry(edifact.New())})
+// testParser reads mails as the gateway does: the mail parser of the
+// production registry, every attachment format included (a sheet's dates
+// without a year read against a fixed day, so the goldens stay put).
+func testParser() *email.Parser {
+	now := func() time.Time { return time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC) }
+	return formats.Mail(formats.Options{Sheets: sheet.Options{Now: now}})
 }
 
 func readGolden(t *testing.T, raw []byte) golden {
 	t.Helper()
-	info, err := Inspect(raw, Limits{})
+	info, err := email.Inspect(raw, email.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
