@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ordergate/ordergate/erp/erptest"
 	"github.com/ordergate/ordergate/intake"
 )
 
@@ -211,6 +212,46 @@ func TestDeskActionsThroughTheAPI(t *testing.T) {
 		}
 		if code, body := f.post(t, fmt.Sprintf("/orders/%d/assign", o.ID), `{"to": "", "take_over": true}`); code != http.StatusOK {
 			t.Fatalf("take over = %d %v", code, body)
+		}
+	})
+
+	t.Run("retry a delivery the ERP refused, once it takes it again", func(t *testing.T) {
+		deliveriesOf := func(po string) int {
+			n := 0
+			for _, d := range f.erp.Deliveries() {
+				if d.Payload.Order.PONumber == po {
+					n++
+				}
+			}
+			return n
+		}
+		// The ERP refuses the next order (a 400: not retried by itself),
+		// then takes orders again.
+		f.erp.FailNext(erptest.Reject)
+		o := f.send(t, ediOrder("G1", "PO-G1", glnBrasserie, ediLine{"", gtinCoffee, "2", "PCE", "14.50", ""}))
+		o = f.state(t, o.ID, intake.StateReview)
+		if o.DeliveryError == "" || !strings.Contains(o.ReviewReason, erptest.RejectMessage) || deliveriesOf("PO-G1") != 0 {
+			t.Fatalf("after the ERP refused: delivery error %q, reason %q, %d deliveries", o.DeliveryError, o.ReviewReason, deliveriesOf("PO-G1"))
+		}
+		code, body := f.post(t, fmt.Sprintf("/orders/%d/retry-delivery", o.ID), ``)
+		if code != http.StatusAccepted || body["status"] != intake.StateApproved {
+			t.Fatalf("retry-delivery = %d %v, want 202 approved", code, body)
+		}
+		o = f.state(t, o.ID, intake.StateDelivered)
+		if o.ERPOrderNo != "WH-PO-G1" || o.DeliveryError != "" {
+			t.Fatalf("delivered as %q, delivery error %q", o.ERPOrderNo, o.DeliveryError)
+		}
+		if n := deliveriesOf("PO-G1"); n != 1 {
+			t.Fatalf("the ERP got PO-G1 %d times, want once", n)
+		}
+		if n := auditCount(t, f.pool, "order.retry_delivery", o.ID); n != 1 {
+			t.Fatalf("%d audit entries for the retry, want 1", n)
+		}
+		if code, body := f.post(t, fmt.Sprintf("/orders/%d/retry-delivery", o.ID), ``); code != http.StatusConflict {
+			t.Fatalf("retry-delivery of a delivered order = %d %v, want 409", code, body)
+		}
+		if n := deliveriesOf("PO-G1"); n != 1 {
+			t.Fatalf("the ERP got PO-G1 %d times after a second retry, want once", n)
 		}
 	})
 
