@@ -291,14 +291,16 @@ func describe(ex []order.Exception) string {
 // Confirmable says whether the desk may approve an order with exception e
 // (with a confirmation and a reason), rather than having to fix it first:
 // what is doubtful but known (the customer wants manual approval, a date,
-// stock, a price the desk accepted) can be confirmed; what leaves open
-// what to deliver to whom (an unknown customer or item, a unit that does
-// not convert, a value that cannot be computed) cannot. A credit limit
-// exceeded only an admin may confirm.
+// stock, a price the desk accepted, a line split over deliveries the ERP
+// connector cannot send, whose parts the clerk enters in the ERP by hand)
+// can be confirmed; what leaves open what to deliver to whom (an unknown
+// customer or item, a unit that does not convert, a value that cannot be
+// computed) cannot. A credit limit exceeded only an admin may confirm.
 func Confirmable(e order.Exception, po *order.PurchaseOrder, a Actor) bool {
 	switch matching.Code(e.Code) {
 	case matching.ManualApproval, matching.UnverifiedSender, matching.DuplicateOrder, matching.DeliveryDate,
-		matching.NotInAssortment, matching.ItemDiscontinued, matching.MinQuantity, matching.InsufficientStock:
+		matching.NotInAssortment, matching.ItemDiscontinued, matching.MinQuantity, matching.InsufficientStock,
+		matching.SplitDelivery:
 		return true
 	case matching.CreditLimit:
 		return a.Admin
@@ -340,6 +342,10 @@ func (p *Pipeline) Approve(ctx context.Context, a Actor, id int64, ap Approval) 
 			return &refused{&Unconfirmed{Warnings: warnings}}
 		}
 		e.Reason = ap.Reason
+		if len(warnings) > 0 {
+			// What the reason confirms, for the history and the dashboard.
+			e.More = map[string]any{"confirmed": exceptionCodes(warnings)}
+		}
 		if o.PO.Function != order.FunctionOriginal {
 			o.PO.Exceptions = nil // confirmed: applyToOriginal looks for what blocks
 			to, _, err := p.route(ctx, tx, o)

@@ -98,12 +98,17 @@ func (p *Pipeline) ChangeLine(ctx context.Context, a Actor, id int64, lineNo int
 		if err != nil {
 			return err
 		}
+		// What the desk set, for the history and the dashboard (the line
+		// before and after shows it converted to the sales unit).
+		e.More = map[string]any{}
 		if ch.Quantity != nil {
 			q := *ch.Quantity
 			l.Desk.Quantity = &q
+			e.More["quantity"] = q.String()
 		}
 		if ch.Unit != "" {
 			l.Desk.Unit = ch.Unit
+			e.More["unit"] = ch.Unit
 		}
 		l.Desk.By = a.String()
 		return p.rematchNow(ctx, tx, o)

@@ -43,23 +43,74 @@ func TouchlessSince(ctx context.Context, ex db.Executor, since time.Time) (Touch
 	return t, nil
 }
 
-// TouchlessBy counts the orders received since t per channel ("channel")
-// or per customer ("customer", the n with most orders).
-func TouchlessBy(ctx context.Context, ex db.Executor, since time.Time, by string, n int) ([]Touchless, error) {
-	key := "d.channel"
-	if by == "customer" {
-		key = "coalesce(nullif(o.customer_number, ''), '(unknown)')"
+// Period is a span of time ending now, for the dashboard's rates.
+type Period struct {
+	Label string
+	Since time.Time
+}
+
+// PeriodTouchless is the touchless rate of the orders received in a period:
+// in all, by channel and by customer (every customer with orders in it),
+// each list most orders first.
+type PeriodTouchless struct {
+	Period
+	All                   Touchless
+	ByChannel, ByCustomer []Touchless
+}
+
+// TouchlessByPeriod counts the touchless orders of each period, in all and
+// by channel and customer, in one query: each order of the longest period
+// is read once (whether the desk touched it is its one look into the
+// history), then counted into every period it falls in.
+func TouchlessByPeriod(ctx context.Context, ex db.Executor, periods []Period) ([]PeriodTouchless, error) {
+	out := make([]PeriodTouchless, len(periods))
+	if len(periods) == 0 {
+		return out, nil
 	}
-	rows, err := ex.Query(ctx, `SELECT `+key+`, count(*), `+touchlessSQL+`
-		FROM orders o JOIN documents d ON d.id = o.document_id
-		WHERE o.created_at >= $1 AND o.state <> 'applied' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $2`, since, n)
+	since := make([]time.Time, len(periods))
+	earliest := periods[0].Since
+	for i, p := range periods {
+		out[i].Period, since[i] = p, p.Since
+		if p.Since.Before(earliest) {
+			earliest = p.Since
+		}
+	}
+	rows, err := ex.Query(ctx, `WITH o AS MATERIALIZED (
+			SELECT o.created_at, d.channel, coalesce(nullif(o.customer_number, ''), '(unknown)') AS customer,
+				o.state IN ('approved', 'delivering', 'delivered')
+					AND NOT EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.actor <> 'pipeline') AS touchless
+			FROM orders o JOIN documents d ON d.id = o.document_id
+			WHERE o.created_at >= $1 AND o.state <> 'applied')
+		SELECT p.i, grouping(o.channel, o.customer), coalesce(o.channel, o.customer, ''), count(*), count(*) FILTER (WHERE o.touchless)
+		FROM o JOIN unnest($2::timestamptz[]) WITH ORDINALITY AS p(since, i) ON o.created_at >= p.since
+		GROUP BY GROUPING SETS ((p.i), (p.i, o.channel), (p.i, o.customer))
+		ORDER BY 1, 4 DESC, 3`, earliest, since)
 	if err != nil {
-		return nil, fmt.Errorf("intake: touchless rate by %s: %w", by, err)
+		return nil, fmt.Errorf("intake: touchless rates: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Touchless, error) {
+	defer rows.Close()
+	for rows.Next() {
+		var i int
+		var set int
 		var t Touchless
-		return t, r.Scan(&t.Key, &t.Total, &t.Touchless)
-	})
+		if err := rows.Scan(&i, &set, &t.Key, &t.Total, &t.Touchless); err != nil {
+			return nil, fmt.Errorf("intake: touchless rates: %w", err)
+		}
+		p := &out[i-1]
+		switch set { // grouping(): a bit set for each of channel, customer counted over
+		case 3:
+			t.Key = ""
+			p.All = t
+		case 1:
+			p.ByChannel = append(p.ByChannel, t)
+		case 2:
+			p.ByCustomer = append(p.ByCustomer, t)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("intake: touchless rates: %w", err)
+	}
+	return out, nil
 }
 
 // Count is a number under a label.
@@ -101,17 +152,68 @@ func QueueByAge(ctx context.Context, ex db.Executor) ([]Count, error) {
 	return out, nil
 }
 
-// DeskActions counts the desk's actions since t by kind, most first, and
-// the share of the orders received since t that the desk touched.
+// What the desk changed, counted from its history entries: each
+// correction is named by what it changed, not by the action's name, so a
+// change of quantity and unit counts as both and mapping an item with
+// "remember" as a mapping and a learned code.
+const (
+	ChangeItemMapped     = "item mapped"
+	ChangeItemLearned    = "item code remembered for the customer"
+	ChangeQuantity       = "quantity changed"
+	ChangeUnit           = "unit changed"
+	ChangeLineDeleted    = "line deleted"
+	ChangePriceAccepted  = "price difference accepted"
+	ChangeCustomerChosen = "customer chosen"
+	ChangeConfirmed      = "warnings confirmed to approve"
+	ChangeRejected       = "order rejected"
+	ChangeHeld           = "order held"
+)
+
+// deskChangesSQL names the changes of one history entry e (NULL for none;
+// the names are the keys of changeNames). A change of a line says in its
+// detail what the desk set (more.quantity, more.unit); an entry written
+// before it said so is read from the line before and after. An approval
+// confirmed warnings when it says which (more.confirmed), or, written
+// before that, when it gave a reason.
+const deskChangesSQL = `(VALUES
+	(CASE WHEN e.kind = 'map_line' THEN 'mapped' END),
+	(CASE WHEN e.kind = 'map_line' AND e.detail->'more' ? 'learned' THEN 'learned' END),
+	(CASE WHEN e.kind = 'change_line' AND (e.detail->'more' ? 'quantity' OR (e.detail->'more' IS NULL
+		AND e.detail#>>'{before,line,quantity}' IS DISTINCT FROM e.detail#>>'{after,line,quantity}')) THEN 'quantity' END),
+	(CASE WHEN e.kind = 'change_line' AND (e.detail->'more' ? 'unit' OR (e.detail->'more' IS NULL
+		AND e.detail#>>'{before,line,unit}' IS DISTINCT FROM e.detail#>>'{after,line,unit}')) THEN 'unit' END),
+	(CASE WHEN e.kind = 'delete_line' THEN 'deleted' END),
+	(CASE WHEN e.kind = 'accept_price' THEN 'price' END),
+	(CASE WHEN e.kind = 'choose_customer' THEN 'customer' END),
+	(CASE WHEN e.kind = 'approve' AND e.detail#>>'{after,state}' IN ('approved', 'applied')
+		AND (e.detail->'more' ? 'confirmed' OR (e.detail->'more' IS NULL AND coalesce(e.detail->>'reason', '') <> ''))
+		THEN 'confirmed' END),
+	(CASE WHEN e.kind = 'reject' THEN 'rejected' END),
+	(CASE WHEN e.kind = 'hold' THEN 'held' END)
+) AS c(what)`
+
+// changeNames names deskChangesSQL's changes.
+var changeNames = map[string]string{
+	"mapped": ChangeItemMapped, "learned": ChangeItemLearned, "quantity": ChangeQuantity, "unit": ChangeUnit,
+	"deleted": ChangeLineDeleted, "price": ChangePriceAccepted, "customer": ChangeCustomerChosen,
+	"confirmed": ChangeConfirmed, "rejected": ChangeRejected, "held": ChangeHeld,
+}
+
+// DeskActions counts what the desk changed since t (the Change names),
+// most first, and the share of the orders received since t that the desk
+// touched.
 func DeskActions(ctx context.Context, ex db.Executor, since time.Time) ([]Count, float64, error) {
-	rows, err := ex.Query(ctx, `SELECT kind, count(*) FROM order_events WHERE at >= $1 AND actor <> 'pipeline'
-		GROUP BY kind ORDER BY 2 DESC, 1`, since)
+	rows, err := ex.Query(ctx, `SELECT c.what, count(*) FROM order_events e CROSS JOIN LATERAL `+deskChangesSQL+`
+		WHERE e.at >= $1 AND e.actor <> 'pipeline' AND c.what IS NOT NULL
+		GROUP BY 1 ORDER BY 2 DESC, 1`, since)
 	if err != nil {
 		return nil, 0, fmt.Errorf("intake: desk actions: %w", err)
 	}
 	counts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Count, error) {
 		var c Count
-		return c, r.Scan(&c.Label, &c.N)
+		err := r.Scan(&c.Label, &c.N)
+		c.Label = changeNames[c.Label]
+		return c, err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("intake: desk actions: %w", err)

@@ -37,7 +37,7 @@ import (
 //	NO_PRICE            line   no valid price for the item, date and currency
 //	INSUFFICIENT_STOCK  line   more ordered than in stock
 //	VALUE_OUT_OF_RANGE  both   a line amount, base quantity or the order value is too large to compute
-//	SPLIT_DELIVERY      line   the line goes to several places or dates, which the ERP connector cannot send (enter the parts in the ERP)
+//	SPLIT_DELIVERY      line   the line goes to several places or dates, which the ERP connector cannot send (confirm, and enter the parts in the ERP)
 //
 // PARSE_ERROR is also raised for each warning the parser put on the order
 // (order.PurchaseOrder.Warnings: a second quantity on a line, a date it
@@ -158,7 +158,7 @@ var messages = map[Code]message{
 	NoPrice:           {"No price", "Line {line}: there is no valid price for {sku} {expected}."},
 	InsufficientStock: {"Not enough stock", "Line {line}: {got} of {sku} ordered, only {expected} in stock."},
 	ValueOutOfRange:   {"Value out of range", "{got} is too large to compute: {expected}."},
-	SplitDelivery:     {"Split delivery", "Line {line}: the customer wants this line delivered in {got}, but {expected}: enter the parts in the ERP by hand."},
+	SplitDelivery:     {"Split delivery", "Line {line}: the customer wants this line delivered in {got}, but {expected}. Approving (confirm why) sends the whole quantity as one delivery: enter the parts in the ERP by hand."},
 }
 
 // OrderException renders an exception of the closed set as orders store

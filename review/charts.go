@@ -52,6 +52,48 @@ func hbars(bars []bar, max float64) template.HTML {
 	return template.HTML(s.String())
 }
 
+// barGroup is a label with a bar for each series (the periods of a rate).
+type barGroup struct {
+	Label string
+	Bars  []bar
+}
+
+// hgroups draws rates (0..1) in groups of horizontal bars, one group per
+// label and one bar per series, the series told apart by shade (classes
+// s0, s1, ...) and named in a legend above.
+func hgroups(groups []barGroup, series []string) template.HTML {
+	if len(groups) == 0 {
+		return template.HTML(`<p class="muted">No data yet.</p>`)
+	}
+	const width, labelW, row, legend = 420, 140, 13, 18
+	groupH := row*len(series) + 8
+	var s strings.Builder
+	fmt.Fprintf(&s, `<svg class="chart" viewBox="0 0 %d %d" role="img">`, width, legend+groupH*len(groups))
+	x := labelW
+	for i, name := range series {
+		fmt.Fprintf(&s, `<rect class="bar s%d" x="%d" y="3" width="10" height="10"/><text x="%d" y="12">%s</text>`,
+			i, x, x+14, html.EscapeString(name))
+		x += 14 + 8*len([]rune(name)) + 12
+	}
+	for g, grp := range groups {
+		y := legend + g*groupH
+		fmt.Fprintf(&s, `<text x="%d" y="%d" text-anchor="end">%s</text>`, labelW-6, y+groupH/2+3, html.EscapeString(clip(grp.Label, 22)))
+		for i, b := range grp.Bars {
+			by := y + 2 + i*row
+			w := (width - labelW - 80) * min(max(b.Value, 0), 1)
+			class := fmt.Sprintf("bar s%d", i)
+			if b.Low {
+				class += " low"
+			}
+			fmt.Fprintf(&s, `<rect class="%s" x="%d" y="%d" width="%.1f" height="%d"><title>%s: %s</title></rect>`,
+				class, labelW, by, w, row-3, html.EscapeString(b.Label), html.EscapeString(b.Text))
+			fmt.Fprintf(&s, `<text x="%.1f" y="%d">%s</text>`, float64(labelW)+w+4, by+row-4, html.EscapeString(b.Text))
+		}
+	}
+	s.WriteString(`</svg>`)
+	return template.HTML(s.String())
+}
+
 // vbars draws vertical bars, one column per bar (hours of a day).
 func vbars(bars []bar) template.HTML {
 	if len(bars) == 0 {

@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/ordergate/ordergate/auth"
+	"github.com/ordergate/ordergate/erp/erptest"
 	"github.com/ordergate/ordergate/intake"
 )
 
@@ -214,6 +217,46 @@ func TestDeskActionsThroughTheAPI(t *testing.T) {
 		}
 	})
 
+	t.Run("retry a delivery the ERP refused, once it takes it again", func(t *testing.T) {
+		deliveriesOf := func(po string) int {
+			n := 0
+			for _, d := range f.erp.Deliveries() {
+				if d.Payload.Order.PONumber == po {
+					n++
+				}
+			}
+			return n
+		}
+		// The ERP refuses the next order (a 400: not retried by itself),
+		// then takes orders again.
+		f.erp.FailNext(erptest.Reject)
+		o := f.send(t, ediOrder("G1", "PO-G1", glnBrasserie, ediLine{"", gtinCoffee, "2", "PCE", "14.50", ""}))
+		o = f.state(t, o.ID, intake.StateReview)
+		if o.DeliveryError == "" || !strings.Contains(o.ReviewReason, erptest.RejectMessage) || deliveriesOf("PO-G1") != 0 {
+			t.Fatalf("after the ERP refused: delivery error %q, reason %q, %d deliveries", o.DeliveryError, o.ReviewReason, deliveriesOf("PO-G1"))
+		}
+		code, body := f.post(t, fmt.Sprintf("/orders/%d/retry-delivery", o.ID), ``)
+		if code != http.StatusAccepted || body["status"] != intake.StateApproved {
+			t.Fatalf("retry-delivery = %d %v, want 202 approved", code, body)
+		}
+		o = f.state(t, o.ID, intake.StateDelivered)
+		if o.ERPOrderNo != "WH-PO-G1" || o.DeliveryError != "" {
+			t.Fatalf("delivered as %q, delivery error %q", o.ERPOrderNo, o.DeliveryError)
+		}
+		if n := deliveriesOf("PO-G1"); n != 1 {
+			t.Fatalf("the ERP got PO-G1 %d times, want once", n)
+		}
+		if n := auditCount(t, f.pool, "order.retry_delivery", o.ID); n != 1 {
+			t.Fatalf("%d audit entries for the retry, want 1", n)
+		}
+		if code, body := f.post(t, fmt.Sprintf("/orders/%d/retry-delivery", o.ID), ``); code != http.StatusConflict {
+			t.Fatalf("retry-delivery of a delivered order = %d %v, want 409", code, body)
+		}
+		if n := deliveriesOf("PO-G1"); n != 1 {
+			t.Fatalf("the ERP got PO-G1 %d times after a second retry, want once", n)
+		}
+	})
+
 	t.Run("every desk action needs an order in review", func(t *testing.T) {
 		o := f.send(t, ediOrder("F1", "PO-F1", glnBrasserie, ediLine{"", gtinCoffee, "1", "PCE", "", ""}))
 		f.state(t, o.ID, intake.StateDelivered)
@@ -222,6 +265,97 @@ func TestDeskActionsThroughTheAPI(t *testing.T) {
 			if code, resp := f.post(t, fmt.Sprintf("/orders/%d/%s", o.ID, path), body); code != http.StatusConflict {
 				t.Errorf("%s on a delivered order = %d %v", path, code, resp)
 			}
+		}
+	})
+}
+
+// splitOrder is an EANCOM order of Brasserie (on auto-approve) whose one
+// line goes in two parts to two places on two dates (LOC + QTY 11 + DTM 2).
+func splitOrder(ctrl, po string) string {
+	segs := []string{"UNH+1+ORDERS:D:96A:UN:EAN008", "BGM+220+" + po + "+9", "DTM+137:20261125:102",
+		"NAD+BY+" + glnBrasserie + "::9",
+		"LIN+1++" + gtinCoffee + ":EN", "QTY+21:12:PCE",
+		"LOC+7+4001234000015::9", "QTY+11:5:PCE", "DTM+2:20261203:102",
+		"LOC+7+4001234000022::9", "QTY+11:7:PCE", "DTM+2:20261204:102",
+		"UNS+S"}
+	segs = append(segs, fmt.Sprintf("UNT+%d+1", len(segs)+1))
+	return "UNA:+.? 'UNB+UNOC:3+" + glnBrasserie + ":14+5498765000017:14+261125:0930+" + ctrl + "'" + strings.Join(segs, "'") + "'UNZ+1+" + ctrl + "'"
+}
+
+// TestSplitDeliveryIsConfirmedWithAReason: with an ERP connector that
+// sends one delivery per line (Business Central, Visma), a line split over
+// deliveries waits as SPLIT_DELIVERY, and the desk approves it by
+// confirming, with a reason, that the parts are entered in the ERP by hand;
+// the approval, its history and the audit log keep the reason. It was a
+// dead end: the desk was told to enter the parts by hand, and approving
+// was refused as blocked. Through the API and through the order page.
+func TestSplitDeliveryIsConfirmedWithAReason(t *testing.T) {
+	t.Parallel()
+	f := newDeskFixture(t)
+	ctx := context.Background()
+	const why = "parts entered in the ERP by hand"
+	checkApproved := func(t *testing.T, o intake.Order, by string) {
+		t.Helper()
+		o = f.state(t, o.ID, intake.StateDelivered)
+		if a := o.PO.DeskApproval; a == nil || a.By != by || a.Reason != why || strings.Join(a.Confirmed, ",") != "SPLIT_DELIVERY" {
+			t.Fatalf("desk approval recorded as %+v", a)
+		}
+		var reason, confirmed string
+		if err := f.pool.QueryRow(ctx, `SELECT detail->>'reason', detail->'more'->>'confirmed' FROM audit_log
+			WHERE action = 'order.approve' AND target = $1 AND detail->>'reason' <> ''`, fmt.Sprintf("order=%d", o.ID)).Scan(&reason, &confirmed); err != nil {
+			t.Fatalf("the audit log has no approval with a reason: %v", err)
+		}
+		if reason != why || confirmed != `["SPLIT_DELIVERY"]` {
+			t.Fatalf("the audit entry says reason %q, confirmed %s", reason, confirmed)
+		}
+	}
+
+	t.Run("API", func(t *testing.T) {
+		o := f.send(t, splitOrder("SP1", "PO-SPLIT-1"))
+		if codesOf(o) != "SPLIT_DELIVERY@1" {
+			t.Fatalf("order %s %s, want SPLIT_DELIVERY", o.State, codesOf(o))
+		}
+		if m := o.PO.Exceptions[0].Message; !strings.Contains(m, "confirm why") || !strings.Contains(m, "enter the parts in the ERP by hand") {
+			t.Errorf("SPLIT_DELIVERY says %q", m)
+		}
+		code, body := f.post(t, fmt.Sprintf("/orders/%d/approve", o.ID), `{}`)
+		if code != http.StatusConflict || exceptionsOf(body, "confirm") != "SPLIT_DELIVERY@1" || exceptionsOf(body, "blocking") != "" {
+			t.Fatalf("approve without a confirmation = %d %v, want 409 asking to confirm SPLIT_DELIVERY", code, body)
+		}
+		if code, body := f.post(t, fmt.Sprintf("/orders/%d/approve", o.ID), `{"confirm": true}`); code != http.StatusConflict {
+			t.Fatalf("approve confirmed without a reason = %d %v", code, body)
+		}
+		code, body = f.post(t, fmt.Sprintf("/orders/%d/approve", o.ID), `{"confirm": true, "reason": "`+why+`"}`)
+		if code != http.StatusOK || body["status"] != intake.StateApproved {
+			t.Fatalf("approve confirmed = %d %v", code, body)
+		}
+		checkApproved(t, o, "api:desk")
+	})
+
+	t.Run("order page", func(t *testing.T) {
+		if err := auth.AddUser(ctx, f.pool, "carl", "carl-password-1", auth.RoleClerk); err != nil {
+			t.Fatal(err)
+		}
+		c := f.client(t, "carl", "carl-password-1")
+		o := f.send(t, splitOrder("SP2", "PO-SPLIT-2"))
+		approve := fmt.Sprintf("/orders/%d/approve", o.ID)
+		code, page := f.call(t, c, "GET", fmt.Sprintf("/orders/%d", o.ID), nil)
+		if code != http.StatusOK || !strings.Contains(page, `class="line warning"`) || strings.Contains(page, `class="line blocked"`) {
+			t.Fatalf("the order page (%d) does not show the split line as a warning", code)
+		}
+		code, page = f.call(t, c, "POST", approve, url.Values{})
+		if code != http.StatusConflict || !strings.Contains(page, "Confirm to approve") || !strings.Contains(page, "SPLIT_DELIVERY") ||
+			!strings.Contains(page, "enter the parts in the ERP by hand") || strings.Contains(page, "Fix first") {
+			t.Fatalf("approve without confirming = %d; want 409 with the confirmation asked for", code)
+		}
+		code, _ = f.call(t, c, "POST", approve, url.Values{"confirm": {"yes"}, "reason": {why}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("approve confirmed = %d, want 303 back to the queue", code)
+		}
+		checkApproved(t, o, "carl")
+		_, page = f.call(t, c, "GET", fmt.Sprintf("/orders/%d", o.ID), nil)
+		if !strings.Contains(page, "approved confirming SPLIT_DELIVERY: "+why) {
+			t.Error("the order's history does not say what the approval confirmed and why")
 		}
 	})
 }

@@ -29,6 +29,13 @@ func TestDeskScreens(t *testing.T) {
 	}
 	for d, _ := intake.GetDocument(ctx, f.pool, r.DocumentID); d.State != intake.DocFailed; d, _ = intake.GetDocument(ctx, f.pool, r.DocumentID) {
 	}
+	// The desk held PO-WAIT a while: the dashboard says what it changed.
+	if _, err := f.pipe.Hold(ctx, intake.Actor{Name: "ada"}, waiting.ID, "asking the buyer"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.pipe.Release(ctx, intake.Actor{Name: "ada"}, waiting.ID); err != nil {
+		t.Fatal(err)
+	}
 	b := newBrowser(t)
 	f.loginAs(t, b, "ada", "ada-password-1")
 
@@ -44,6 +51,23 @@ func TestDeskScreens(t *testing.T) {
 	}
 	if n := eval[int](t, b, `document.querySelectorAll(".charts svg rect.bar").length`); n == 0 {
 		t.Error("the dashboard draws no bars")
+	}
+	// figure is what a chart writes (its legend, labels and figures), "|"
+	// between them.
+	figure := func(caption string) string {
+		return eval[string](t, b, `Array.from(((Array.from(document.querySelectorAll(".charts figure")).find((f) => f.querySelector("figcaption").textContent.includes(`+
+			"`"+caption+"`"+`)) || document.createElement("figure")).querySelectorAll("svg > text, p"))).map((t) => t.textContent).join("|")`)
+	}
+	// Today, 7 and 30 days side by side, by channel and by customer: one
+	// of the two files today, the same over the week and the month.
+	if s, want := figure("by channel"), "today|7 days|30 days|file|50% of 2|50% of 2|50% of 2"; s != want {
+		t.Errorf("the touchless rate by channel says %q, want %q", s, want)
+	}
+	if s, want := figure("by customer"), "today|7 days|30 days|10001|100% of 1|100% of 1|100% of 1|10002|0% of 1|0% of 1|0% of 1"; s != want {
+		t.Errorf("the touchless rate by customer says %q, want %q", s, want)
+	}
+	if s, want := figure("What the desk changed"), "order held|1 time|The desk touched 50% of the orders of the last 30 days."; s != want {
+		t.Errorf("what the desk changed says %q, want %q (what was changed, not the actions' names)", s, want)
 	}
 	screenshot(t, b, "dashboard")
 

@@ -6,6 +6,7 @@ package review
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -81,10 +82,22 @@ func (s *Server) Handler() http.Handler {
 	})
 	s.routes(r)
 	csrf := http.NewCrossOriginProtection()
-	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, "refused: this request came from another site", http.StatusForbidden)
-	}))
+	csrf.SetDenyHandler(http.HandlerFunc(denyCrossOrigin))
 	return securityHeaders(csrf.Handler(s.sessions.LoadAndSave(r)))
+}
+
+// denyCrossOrigin answers a state-changing request a browser made from
+// another site: in the API's one error shape on /api/ (its clients read
+// JSON whatever went wrong), as plain text for the screens.
+func denyCrossOrigin(w http.ResponseWriter, r *http.Request) {
+	const msg = "refused: this request came from another site"
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusForbidden)
+		_ = json.NewEncoder(w).Encode(map[string]string{"error": msg})
+		return
+	}
+	http.Error(w, msg, http.StatusForbidden)
 }
 
 // routes is the route table, with the role each route needs next to it.

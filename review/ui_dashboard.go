@@ -39,38 +39,18 @@ func (s *Server) dashboardPage(c *gin.Context) {
 	now := time.Now()
 	var v dashboardView
 	fail := func(err error) { s.uiFail(c, err) }
-	for _, p := range []struct {
-		label string
-		since time.Time
-	}{{"today", startOfDay(now)}, {"7 days", now.AddDate(0, 0, -7)}, {"30 days", now.AddDate(0, 0, -30)}} {
-		t, err := intake.TouchlessSince(ctx, s.Pool, p.since)
-		if err != nil {
-			fail(err)
-			return
-		}
-		v.Touchless = append(v.Touchless, touchlessCard{Label: p.label, Total: t.Total, Touchless: t.Touchless, Rate: t.Rate()})
+	periods, err := intake.TouchlessByPeriod(ctx, s.Pool, []intake.Period{
+		{Label: "today", Since: startOfDay(now)}, {Label: "7 days", Since: now.AddDate(0, 0, -7)}, {Label: "30 days", Since: now.AddDate(0, 0, -30)}})
+	if err != nil {
+		fail(err)
+		return
 	}
+	for _, p := range periods {
+		v.Touchless = append(v.Touchless, touchlessCard{Label: p.Label, Total: p.All.Total, Touchless: p.All.Touchless, Rate: p.All.Rate()})
+	}
+	v.ByChannel = touchlessChart(periods, func(p intake.PeriodTouchless) []intake.Touchless { return p.ByChannel }, 10)
+	v.ByCustomer = touchlessChart(periods, func(p intake.PeriodTouchless) []intake.Touchless { return p.ByCustomer }, 8)
 	month := now.AddDate(0, 0, -30)
-	rates := func(by string, n int) (template.HTML, error) {
-		ts, err := intake.TouchlessBy(ctx, s.Pool, month, by, n)
-		if err != nil {
-			return "", err
-		}
-		bars := make([]bar, len(ts))
-		for i, t := range ts {
-			bars[i] = bar{Label: t.Key, Value: t.Rate(), Text: fmt.Sprintf("%.0f%% of %d", 100*t.Rate(), t.Total), Low: t.Rate() < 0.5}
-		}
-		return hbars(bars, 1), nil
-	}
-	var err error
-	if v.ByChannel, err = rates("channel", 10); err != nil {
-		fail(err)
-		return
-	}
-	if v.ByCustomer, err = rates("customer", 12); err != nil {
-		fail(err)
-		return
-	}
 	hours, err := intake.OrdersPerHour(ctx, s.Pool, now, 24)
 	if err != nil {
 		fail(err)
@@ -100,8 +80,53 @@ func (s *Server) dashboardPage(c *gin.Context) {
 		fail(err)
 		return
 	}
+	sortCounts(actions)
 	v.DeskActions, v.TouchedShare = hbars(countBars(actions, "times"), 0), share
 	s.page(c, http.StatusOK, "dashboard", view{Title: "Dashboard", Data: v})
+}
+
+// touchlessChart draws the touchless rate of every period side by side for
+// each channel or customer (by picks which): the n with most orders in each
+// period, so today's customers show even when the month's biggest are
+// others, ordered by their orders in the last period.
+func touchlessChart(periods []intake.PeriodTouchless, by func(intake.PeriodTouchless) []intake.Touchless, n int) template.HTML {
+	if len(periods) == 0 {
+		return hgroups(nil, nil)
+	}
+	rates := make([]map[string]intake.Touchless, len(periods))
+	var keys []string
+	seen := map[string]bool{}
+	for i, p := range periods {
+		rates[i] = map[string]intake.Touchless{}
+		for j, t := range by(p) { // most orders first
+			rates[i][t.Key] = t
+			if j < n && !seen[t.Key] {
+				seen[t.Key] = true
+				keys = append(keys, t.Key)
+			}
+		}
+	}
+	last := rates[len(rates)-1]
+	slices.SortStableFunc(keys, func(a, b string) int {
+		return cmp.Or(cmp.Compare(last[b].Total, last[a].Total), cmp.Compare(a, b))
+	})
+	series := make([]string, len(periods))
+	for i, p := range periods {
+		series[i] = p.Label
+	}
+	groups := make([]barGroup, len(keys))
+	for g, k := range keys {
+		groups[g].Label = k
+		for i := range periods {
+			t := rates[i][k]
+			b := bar{Label: k + ", " + series[i], Value: t.Rate(), Text: "no orders"}
+			if t.Total > 0 {
+				b.Text, b.Low = fmt.Sprintf("%.0f%% of %d", 100*t.Rate(), t.Total), t.Rate() < 0.5
+			}
+			groups[g].Bars = append(groups[g].Bars, b)
+		}
+	}
+	return hgroups(groups, series)
 }
 
 func countBars(cs []intake.Count, unit string) []bar {

@@ -401,6 +401,13 @@ func describeEvent(e intake.Event) string {
 	case intake.ActApprove:
 		if d.After.State == intake.StateApproved || d.After.State == intake.StateApplied {
 			s := "approved"
+			if cs, ok := d.More["confirmed"].([]any); ok && len(cs) > 0 {
+				names := make([]string, 0, len(cs))
+				for _, c := range cs {
+					names = append(names, fmt.Sprint(c))
+				}
+				s += " confirming " + strings.Join(names, ", ")
+			}
 			if d.Reason != "" {
 				s += ": " + d.Reason
 			}

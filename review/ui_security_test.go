@@ -2,8 +2,10 @@ package review
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -144,8 +146,16 @@ func TestStateChangesNeedASessionAndThisSite(t *testing.T) {
 		t.Errorf("without a session: %d, want 401", code)
 	}
 	c := f.client(t, "carl", "carl-password-1")
-	if code, body := f.call(t, c, "POST", approve, form, "Origin: http://evil.example", "Sec-Fetch-Site: cross-site"); code != http.StatusForbidden {
-		t.Errorf("from another site: %d %s, want 403", code, body)
+	if code, body := f.call(t, c, "POST", approve, form, "Origin: http://evil.example", "Sec-Fetch-Site: cross-site"); code != http.StatusForbidden ||
+		strings.TrimSpace(body) != "refused: this request came from another site" {
+		t.Errorf("from another site: %d %q, want 403 in plain words", code, body)
+	}
+	// The API refuses it in its one JSON error shape, which its clients read.
+	code, body := f.call(t, nil, "POST", fmt.Sprintf("/api/v1/orders/%d/reject", o.ID), form,
+		"Authorization: Bearer "+f.key, "Origin: http://evil.example", "Sec-Fetch-Site: cross-site")
+	var apiErr map[string]any
+	if err := json.Unmarshal([]byte(body), &apiErr); code != http.StatusForbidden || err != nil || apiErr["error"] != "refused: this request came from another site" {
+		t.Errorf("the API from another site: %d %q, want 403 with {\"error\": ...}", code, body)
 	}
 	if code, _ := f.call(t, c, "POST", approve, form, "Origin: http://evil.example"); code != http.StatusForbidden {
 		t.Errorf("from another origin (no Sec-Fetch-Site): %d, want 403", code)
@@ -217,7 +227,8 @@ func TestRoles(t *testing.T) {
 }
 
 // TestFailedLoginsAreLimited: after five wrong passwords for a user, even
-// the right one is refused for a while.
+// the right one is refused for a while; after twenty failures from one
+// address (many user names), every login from there is, and only there.
 func TestFailedLoginsAreLimited(t *testing.T) {
 	t.Parallel()
 	f := newDeskFixture(t)
@@ -235,10 +246,49 @@ func TestFailedLoginsAreLimited(t *testing.T) {
 	if err := f.pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'login.failed' AND actor = 'carl'`).Scan(&n); err != nil || n != 5 {
 		t.Fatalf("%d failed logins in the audit log, want 5 (%v)", n, err)
 	}
-	// Another user from another address is not held up.
+	// Another user from the same address, still under its limit, is not
+	// held up.
 	if code, _ := f.call(t, nil, "POST", "/login", url.Values{"username": {"ada"}, "password": {"ada-password-1"}}); code != http.StatusSeeOther {
 		t.Fatalf("ada's login: %d", code)
 	}
+
+	// One address guessing many user names is limited too: with the five
+	// above, fifteen more names tried once each make the address's twenty,
+	// and then even ada's right password is refused from there.
+	for i := range loginAddresLimit - loginUserLimit {
+		if code, _ := f.call(t, nil, "POST", "/login", url.Values{"username": {fmt.Sprint("guess-", i)}, "password": {"123456"}}); code != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d, want 401", i, code)
+		}
+	}
+	code, body = f.call(t, nil, "POST", "/login", url.Values{"username": {"ada"}, "password": {"ada-password-1"}})
+	if code != http.StatusTooManyRequests || !strings.Contains(body, "Too many failed logins") {
+		t.Fatalf("ada's login from the address that guessed %d names: %d, want 429", loginAddresLimit-loginUserLimit, code)
+	}
+	// From another address ada logs in; carl's own limit holds there too.
+	if code := loginFrom(t, f, "127.0.0.2", "ada", "ada-password-1"); code != http.StatusSeeOther {
+		t.Fatalf("ada's login from another address: %d, want 303", code)
+	}
+	if code := loginFrom(t, f, "127.0.0.2", "carl", "carl-password-1"); code != http.StatusTooManyRequests {
+		t.Fatalf("carl's login from another address: %d, want 429 (his limit is his, wherever he comes from)", code)
+	}
+}
+
+// loginFrom posts the login form from the local address ip (any 127/8
+// address reaches the test server over loopback) and returns the status.
+func loginFrom(t *testing.T, f *deskFixture, ip, name, password string) int {
+	t.Helper()
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	client := &http.Client{
+		Transport:     &http.Transport{DialContext: dialer.DialContext},
+		CheckRedirect: noRedirect.CheckRedirect,
+	}
+	defer client.CloseIdleConnections()
+	resp, err := client.PostForm(f.srv.URL+"/login", url.Values{"username": {name}, "password": {password}})
+	if err != nil {
+		t.Fatalf("log in from %s: %v", ip, err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 // inlineCode finds what a strict CSP would block in a page: an element

@@ -38,12 +38,24 @@
     if (first) first.scrollIntoView({ block: "nearest" });
   }
 
-  function click(key) {
+  // click does what a key's button does, or opens its form (reject, hold)
+  // with the first field focused. Pressed, the field takes the focus when
+  // the key is let go, so the key's own character never lands in it (not
+  // every way keys arrive honours a keydown's preventDefault for the
+  // character that follows).
+  function click(key, pressed) {
     const el = document.querySelector('[data-key="' + key + '"]:not([disabled])');
     if (el) { el.click(); return true; }
     const d = document.querySelector('[data-key-open="' + key + '"]');
-    if (d) { d.open = true; const f = d.querySelector("input"); if (f) f.focus(); return true; }
-    return false;
+    if (!d) return false;
+    d.open = true;
+    const f = d.querySelector("input");
+    if (f && pressed) {
+      document.addEventListener("keyup", () => f.focus(), { once: true });
+    } else if (f) {
+      f.focus();
+    }
+    return true;
   }
 
   document.addEventListener("keydown", (e) => {
@@ -77,8 +89,20 @@
       }
       case "?": document.getElementById("keys").showModal(); break;
       case "u": if (location.pathname !== "/") location.href = "/"; break;
-      case "a": case "r": case "h": case "m":
-        if (!click(e.key)) return;
+      case "a": case "r": {
+        // In the queue: open the selected order with the action ready
+        // (see ready below); on the order page: do it.
+        if (document.querySelector("[data-keynav]")) {
+          const r = rows()[current()];
+          if (!r || !r.dataset.href) return;
+          location.href = r.dataset.href + (e.key === "a" ? "#approve" : "#reject");
+          break;
+        }
+        if (!click(e.key, true)) return;
+        break;
+      }
+      case "h": case "m":
+        if (!click(e.key, true)) return;
         break;
       default: return;
     }
@@ -169,7 +193,28 @@
     }
   });
 
+  // An order opened from the queue with a or r: the approval or the
+  // rejection is ready, one key away, and never done by the page itself
+  // (a link from anywhere may carry the hash): Approve has the focus, so
+  // Enter or a approves; the reject form is open with its reason field
+  // focused.
+  function ready() {
+    const want = location.hash;
+    if (want !== "#approve" && want !== "#reject") return;
+    history.replaceState(null, "", location.pathname + location.search);
+    if (want === "#reject") { click("r"); return; }
+    const b = document.querySelector('[data-key="a"]:not([disabled])');
+    if (!b) return;
+    b.focus();
+    const hint = document.createElement("span");
+    hint.className = "key-hint";
+    hint.textContent = "Enter approves";
+    b.after(hint);
+    b.addEventListener("blur", () => hint.remove(), { once: true });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    ready();
     let i = 0;
     try { i = Number(sessionStorage.getItem("og-row:" + location.pathname) || 0); } catch (e) {}
     if (rows().length && document.querySelector("[data-keynav]")) select(i);
