@@ -71,7 +71,10 @@ func uploadSheet(t *testing.T, b ediBundle, in intake.Inbound) (intake.Received,
 	if r.Duplicate {
 		return r, intake.Document{}, nil
 	}
-	d, orders := waitDoc(t, b.pool, r.DocumentID, allSettled)
+	// Settled is not enough: an approved order is still on its way to the ERP.
+	d, orders := waitDoc(t, b.pool, r.DocumentID, func(d intake.Document, orders []intake.Order) bool {
+		return allSettled(d, orders) && !slices.ContainsFunc(orders, func(o intake.Order) bool { return o.State == intake.StateApproved || o.State == intake.StateDelivering })
+	})
 	return r, d, orders
 }
 
