@@ -103,8 +103,13 @@ type Amount struct {
 
 // PurchaseOrder is the canonical order every parser produces.
 type PurchaseOrder struct {
-	Format       string   `json:"format"` // edifact, email, xlsx, csv, text
-	PONumber     string   `json:"po_number"`
+	Format   string `json:"format"` // edifact, email, xlsx, csv, text
+	PONumber string `json:"po_number"`
+	// PONumberFrom says where a PO number that is not in the document
+	// came from: PONumberFromFileName or PONumberGenerated (a sheet
+	// without one); empty when the document states it. A reader that
+	// knows the number better (a mail's subject) may replace such a one.
+	PONumberFrom string   `json:"po_number_from,omitempty"`
 	Function     Function `json:"function"`
 	OrderDate    Date     `json:"order_date,omitzero"`
 	DeliveryDate Date     `json:"delivery_date,omitzero"`
@@ -200,6 +205,17 @@ const (
 func (l *Location) HasAddress() bool {
 	return l != nil && strings.TrimSpace(l.Address) != "" && strings.TrimSpace(l.City) != ""
 }
+
+// Where a PO number that the document does not state came from
+// (PurchaseOrder.PONumberFrom).
+const (
+	// PONumberFromFileName: the file's name, which looks like an order
+	// number ("PO-4500012345.xlsx").
+	PONumberFromFileName = "file_name"
+	// PONumberGenerated: numbered after the file's content, NOPO-…, as
+	// the document has no number at all.
+	PONumberGenerated = "generated"
+)
 
 // LineAction says what a line of a change message does to the original
 // order's line. See EDIFACT LIN 1229.

@@ -177,6 +177,7 @@ func (s *Server) routes(r *gin.Engine) {
 	r.POST("/upload", clerk, s.upload)
 	r.POST("/upload/preview", clerk, s.uploadPreview)
 	r.POST("/upload/layout", clerk, s.uploadLayout)
+	r.POST("/upload/layouts/:customer/:id", clerk, s.editLayoutUI)
 	r.POST("/upload/layouts/:customer/:id/delete", clerk, s.deleteLayoutUI)
 	r.GET("/quick", clerk, s.quickPage)
 	r.POST("/quick", clerk, s.quickSubmit)

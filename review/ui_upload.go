@@ -29,8 +29,64 @@ type customerChoice struct{ Number, Name string }
 type uploadView struct {
 	Customer  string
 	Customers []customerChoice
-	// Layouts are the chosen customer's stored sheet layouts.
-	Layouts []sheet.Layout
+	// Layouts are the chosen customer's stored sheet layouts, each with
+	// its columns to edit.
+	Layouts []layoutView
+	Fields  []sheet.Field
+}
+
+// layoutView is a stored layout on the upload screen: its columns as they
+// are listed, and one row per column of its header for the edit form.
+type layoutView struct {
+	sheet.Layout
+	Edit []layoutEditRow
+}
+
+type layoutEditRow struct {
+	Index  int
+	Letter string // the position in the header, A for its first column
+	Header string
+	Field  sheet.Field
+}
+
+// editRows lays a layout out for its edit form: every column of its header
+// (from the shape, so a column the layout does not read can be given a
+// field), with what the layout reads from it. A layout without a header
+// row offers its columns and two more.
+func editRows(l sheet.Layout) []layoutEditRow {
+	width := strings.Count(l.Shape, "|") + 1
+	if l.Shape == sheet.NoHeader {
+		width = len(l.Header)
+		for _, c := range l.Columns {
+			width = max(width, c.Index)
+		}
+		width += 2
+	}
+	rows := make([]layoutEditRow, width)
+	for i := range rows {
+		rows[i] = layoutEditRow{Index: i + 1, Letter: columnName(i + 1)}
+		if i < len(l.Header) {
+			rows[i].Header = l.Header[i]
+		}
+	}
+	for _, c := range l.Columns {
+		if c.Index >= 1 && c.Index <= width {
+			rows[c.Index-1].Field = c.Field
+			if c.Header != "" {
+				rows[c.Index-1].Header = c.Header
+			}
+		}
+	}
+	return rows
+}
+
+// columnName is a 1-based column's letters: 1 A, 27 AA.
+func columnName(n int) string {
+	s := ""
+	for ; n > 0; n = (n - 1) / 26 {
+		s = string(rune('A'+(n-1)%26)) + s
+	}
+	return s
 }
 
 type previewView struct {
@@ -68,9 +124,61 @@ func (s *Server) uploadPage(c *gin.Context) {
 			s.uiFail(c, err)
 			return
 		}
-		v.Layouts = layouts
+		for _, l := range layouts {
+			v.Layouts = append(v.Layouts, layoutView{Layout: l, Edit: editRows(l)})
+		}
+		v.Fields = sheet.Fields
 	}
 	s.page(c, http.StatusOK, "upload", view{Title: "Upload", Data: v})
+}
+
+// editLayoutUI changes what a stored layout reads from each column of its
+// header (the form beside it on the upload screen): the customer's next
+// sheet with that header is read so. A layout that does not hold together
+// (no quantity column, a field twice) is refused with what is wrong, and
+// the stored one stays.
+func (s *Server) editLayoutUI(c *gin.Context) {
+	ctx := c.Request.Context()
+	customer := c.Param("customer")
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.uiFail(c, intakeNotFound("sheet layout", c.Param("id")))
+		return
+	}
+	l, err := intake.GetSheetLayout(ctx, s.Pool, customer, id)
+	if err != nil {
+		s.uiFail(c, err)
+		return
+	}
+	index, field := c.PostFormArray("index"), c.PostFormArray("field")
+	var cols []sheet.LayoutColumn
+	for i := range index {
+		n, err := strconv.Atoi(index[i])
+		if err != nil || i >= len(field) || field[i] == "" {
+			continue
+		}
+		col := sheet.LayoutColumn{Index: n, Field: sheet.Field(field[i])}
+		if n >= 1 && n <= len(l.Header) {
+			col.Header = l.Header[n-1]
+		}
+		cols = append(cols, col)
+	}
+	l.Columns = cols
+	saved, err := intake.SaveSheetLayout(ctx, s.Pool, l, deskUser(c).Name)
+	back := "/upload?customer=" + url.QueryEscape(l.Customer)
+	if errors.Is(err, intake.ErrInvalid) {
+		s.sessions.Put(ctx, "notice", "Not saved: "+messageOf(err)+".")
+		c.Redirect(http.StatusSeeOther, back)
+		return
+	}
+	if err != nil {
+		s.uiFail(c, err)
+		return
+	}
+	s.auditUI(c, deskUser(c).Name, "sheet_layout.save", "customer="+saved.Customer, http.StatusSeeOther,
+		map[string]any{"layout": saved.ID, "shape": saved.Shape, "columns": saved.Columns})
+	s.sessions.Put(ctx, "notice", "Saved: "+saved.Customer+"'s sheets with this header are read with these columns from now on.")
+	c.Redirect(http.StatusSeeOther, back)
 }
 
 // deleteLayoutUI forgets one of a customer's sheet layouts: its sheets are

@@ -20,15 +20,14 @@ import (
 
 // unnumbered reports whether the order read from attachment name has a PO
 // number its document does not state: none at all, or one its parser
-// made up, which the parser's warning says ("... has no order number;
-// the order is numbered "X" after the file"). Without that warning, a
-// number that is the file's name (with the sheet's, for a workbook of
-// several) counts as made up too.
-// TODO(sheetfix): once order.PurchaseOrder.PONumberFrom is merged, test
-// that instead of the warning's words.
+// made up, which the order's PONumberFrom says (the sheet parser's
+// file_name or generated). For a parser that does not set it, its
+// warning ("... has no order number; the order is numbered "X" after the
+// file") or a number that is the file's name (with the sheet's, for a
+// workbook of several) counts as made up too.
 func unnumbered(po order.PurchaseOrder, name string, warnings []string) bool {
 	n := po.PONumber
-	if strings.TrimSpace(n) == "" {
+	if strings.TrimSpace(n) == "" || po.PONumberFrom != "" {
 		return true
 	}
 	for _, w := range warnings {
@@ -77,7 +76,7 @@ func numberFromMail(res *parsers.Result, body bodyRead, unnumbered []int, parts 
 			}
 		}
 		taken[n] = true
-		po.PONumber = n
+		po.PONumber, po.PONumberFrom = n, "" // the mail states it
 		file := orType(po.SourceFile, partType(parts, po.SourcePart))
 		note := fmt.Sprintf("order number %s from %s; %s states none", n, where, file)
 		po.Notes = append(po.Notes, note)

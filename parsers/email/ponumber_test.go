@@ -95,6 +95,9 @@ func TestAttachmentTakesTheMailsPONumber(t *testing.T) {
 	if got := pos(res.Orders); !slices.Equal(got, []string{"555"}) {
 		t.Fatalf("the fixture's PO numbers: %q", got)
 	}
+	if f := res.Orders[0].PONumberFrom; f != "" {
+		t.Errorf("the mail's number is marked as from %q", f)
+	}
 	if n := res.Orders[0].Notes; len(n) != 1 || n[0] != "order number 555 from the mail's subject; order.csv states none" {
 		t.Errorf("notes: %q", n)
 	}
@@ -102,6 +105,9 @@ func TestAttachmentTakesTheMailsPONumber(t *testing.T) {
 		t.Errorf("warnings:\n%s", w)
 	}
 
+	// What the sheet parser numbers csvNoPO in order.csv when the mail
+	// states no number: NOPO- and its content's hash, not the file's name.
+	const noPO = "NOPO-C58FF19F"
 	for _, tc := range []struct {
 		name    string
 		subject string
@@ -118,9 +124,9 @@ func TestAttachmentTakesTheMailsPONumber(t *testing.T) {
 		{"two attachments", "Beställning PO 555", "Hej, två butiker denna vecka.",
 			[]attachment{{"butik1.csv", csvType, csvNoPO}, {"butik2.csv", csvType, csvNoPO}}, []string{"555 butik1", "555 butik2"}},
 		{"the text is an order of its own", "Beställning PO 555", "Hej,\n\n3 x 4711\n\nKarin",
-			[]attachment{{"order.csv", csvType, csvNoPO}}, []string{"555", "order"}},
+			[]attachment{{"order.csv", csvType, csvNoPO}}, []string{"555", noPO}},
 		{"no number in the mail", "Beställning", "Hej, se bifogad fil.",
-			[]attachment{{"order.csv", csvType, csvNoPO}}, []string{"order"}},
+			[]attachment{{"order.csv", csvType, csvNoPO}}, []string{noPO}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := parse(t, mailWith(tc.subject, tc.text, tc.atts...))

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -55,12 +56,27 @@ type numberColumn struct {
 	mark byte // 0: undecided
 }
 
-// buildLines reads the table's rows into order lines. Rows without a
-// quantity (an order form's items not ordered), total, tax and freight
-// rows, repeated header rows and rows that name no item are skipped;
-// skipped says which and why. A value that cannot be read refuses the
-// sheet, naming the cell.
-func buildLines(g *grid, t *tableLayout, docMark byte) (lines []order.Line, skipped []Skipped, used map[int]bool, err error) {
+// buildLines reads the table's rows into order lines. Total, tax and
+// freight rows, repeated header rows and rows that name no item are
+// skipped; skipped says which and why. A value that cannot be read refuses
+// the sheet, naming the cell, except a quantity (see below).
+//
+// Rows that name an item (item number or GTIN) but have no quantity, blank
+// or 0, follow the rule the sales desk works by:
+//
+//   - In an order form (the customer's assortment with the quantity filled
+//     in only for what is wanted: most such rows have no quantity) they are
+//     the items not ordered, and skipped.
+//   - Otherwise the customer may have forgotten a quantity: the row becomes
+//     a line of quantity 0, held for the desk (held lists them), which
+//     matching raises as a PARSE_ERROR on the line; the desk sets the
+//     quantity or deletes the line.
+//
+// A quantity cell that holds something that is not a number ("ten", "?")
+// is never skipped: its row is a held line of quantity 0 too, in an order
+// form as well. A row described but not numbered without a quantity (a
+// section heading, "Frukt") is skipped.
+func buildLines(g *grid, t *tableLayout, docMark byte) (lines []order.Line, skipped []Skipped, held []Held, used map[int]bool, err error) {
 	used = map[int]bool{}
 	col := func(f Field) int {
 		if j, ok := t.fields[f]; ok {
@@ -122,11 +138,15 @@ func buildLines(g *grid, t *tableLayout, docMark byte) (lines []order.Line, skip
 	}
 	lineNos := map[int]bool{}
 	fromColumn := col(FieldLineNo) >= 0
+	// Rows kept as lines of quantity 0, by their index in lines, until it
+	// is known whether the table is an order form.
+	var unfilled, unreadable []pending
+	filled := 0
 	for i := t.dataFrom; i < len(g.rows); i++ {
 		r := &g.rows[i]
 		texts := rowTexts(r)
 		if t.headerAt >= 0 && Shape(texts) == t.shape {
-			skipped = append(skipped, Skipped{Row: r.n, Reason: "the header row again"})
+			skipped = append(skipped, Skipped{Row: r.n, Reason: reasonHeaderAgain})
 			continue
 		}
 		var ln order.Line
@@ -156,13 +176,27 @@ func buildLines(g *grid, t *tableLayout, docMark byte) (lines []order.Line, skip
 		if cQty < 0 {
 			continue
 		}
-		qty, rest, ok, err := readNum(r, cQty)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		if !ok || qty.IsZero() {
-			skipped = append(skipped, Skipped{Row: r.n, Reason: "no quantity"})
-			continue
+		var qty order.Decimal
+		var rest string
+		var ok bool
+		var hold *pending
+		if text := strings.TrimSpace(r.at(cQty).text); r.at(cQty).raw == "" && !isNumberText(text) {
+			hold = &pending{row: r.n, at: len(lines), text: text}
+			unreadable = append(unreadable, *hold)
+		} else {
+			if qty, rest, ok, err = readNum(r, cQty); err != nil {
+				return nil, nil, nil, nil, err
+			}
+			switch {
+			case (!ok || qty.IsZero()) && !named:
+				skipped = append(skipped, Skipped{Row: r.n, Reason: "no quantity"})
+				continue
+			case !ok || qty.IsZero():
+				hold = &pending{row: r.n, at: len(lines), text: strings.TrimSpace(r.at(cQty).text)}
+				unfilled = append(unfilled, *hold)
+			default:
+				filled++
+			}
 		}
 		ln.Quantity = qty
 		src(&ln, FieldQuantity, r.n, cQty)
@@ -192,7 +226,7 @@ func buildLines(g *grid, t *tableLayout, docMark byte) (lines []order.Line, skip
 			}
 			v, _, ok, err := readNum(r, p.j)
 			if err != nil {
-				return nil, nil, nil, err
+				return nil, nil, nil, nil, err
 			}
 			if ok {
 				*p.dst = &v
@@ -203,7 +237,7 @@ func buildLines(g *grid, t *tableLayout, docMark byte) (lines []order.Line, skip
 			if c := r.at(j); strings.TrimSpace(c.text) != "" {
 				d, ok := cellDate(g, c)
 				if !ok {
-					return nil, nil, nil, fmt.Errorf("cell %s%d (%s): %q is not a date we can read (write it like 2024-11-28, 28.11.2024 or v.48)",
+					return nil, nil, nil, nil, fmt.Errorf("cell %s%d (%s): %q is not a date we can read (write it like 2024-11-28, 28.11.2024 or v.48)",
 						columnLetter(j+1), r.n, t.headerOf(j), strings.TrimSpace(c.text))
 				}
 				ln.DeliveryDate = d
@@ -223,9 +257,12 @@ func buildLines(g *grid, t *tableLayout, docMark byte) (lines []order.Line, skip
 				fromColumn = false
 			}
 		}
-		used[i] = true
+		if hold == nil {
+			used[i] = true
+		}
 		lines = append(lines, ln)
 	}
+	lines, skipped, held = holdOrSkip(lines, skipped, unfilled, unreadable, filled)
 	if !fromColumn {
 		for k := range lines {
 			lines[k].LineNo = k + 1
@@ -237,7 +274,85 @@ func buildLines(g *grid, t *tableLayout, docMark byte) (lines []order.Line, skip
 			}
 		}
 	}
-	return lines, skipped, used, nil
+	for k := range held {
+		held[k].LineNo = lines[held[k].at].LineNo
+	}
+	return lines, skipped, held, used, nil
+}
+
+// pending is a row read as a line of quantity 0: its row, its place in
+// the lines, and what its quantity cell says.
+type pending struct {
+	row, at int
+	text    string
+}
+
+// Held is a line of quantity 0 the desk must complete: its row had an item
+// but no quantity it could read (see buildLines).
+type Held struct {
+	LineNo int `json:"line_no"`
+	Row    int `json:"row"`
+	// Quantity is what the quantity cell holds, "" when it is blank.
+	Quantity string `json:"quantity,omitempty"`
+	at       int
+}
+
+// orderForm reports a table that is an order form: most rows naming an
+// item have no quantity. At an equal count it is not one, and the rows
+// without a quantity go to the desk: a line too many to delete costs the
+// desk a click, a quantity forgotten and skipped costs the customer a
+// delivery.
+func orderForm(unfilled, filled int) bool { return unfilled > filled }
+
+// holdOrSkip decides the rows read as lines of quantity 0: an order form's
+// rows without a quantity are skipped, any other row stays a line, held
+// for the desk. The lines keep their order.
+func holdOrSkip(lines []order.Line, skipped []Skipped, unfilled, unreadable []pending, filled int) ([]order.Line, []Skipped, []Held) {
+	form := orderForm(len(unfilled), filled+len(unreadable))
+	drop := map[int]bool{}
+	var held []Held
+	for _, p := range unfilled {
+		if form {
+			drop[p.at] = true
+			skipped = append(skipped, Skipped{Row: p.row, Reason: "no quantity (an order form's item not ordered)"})
+		} else {
+			held = append(held, Held{Row: p.row, Quantity: p.text, at: p.at})
+		}
+	}
+	for _, p := range unreadable {
+		held = append(held, Held{Row: p.row, Quantity: p.text, at: p.at})
+	}
+	if len(drop) == 0 {
+		sortHeld(held)
+		return lines, skipped, held
+	}
+	kept := lines[:0]
+	moved := make([]int, len(lines))
+	for i, ln := range lines {
+		moved[i] = len(kept)
+		if !drop[i] {
+			kept = append(kept, ln)
+		}
+	}
+	for k := range held {
+		held[k].at = moved[held[k].at]
+	}
+	sort.Slice(skipped, func(i, j int) bool { return skipped[i].Row < skipped[j].Row })
+	sortHeld(held)
+	return kept, skipped, held
+}
+
+func sortHeld(h []Held) { sort.Slice(h, func(i, j int) bool { return h[i].Row < h[j].Row }) }
+
+// isNumberText reports a quantity cell's text that is blank, a dash, or
+// starts with a number ("12", "1 200", "5 st"): what readNum reads or
+// takes for no quantity.
+func isNumberText(text string) bool {
+	if text == "" || text == "-" || text == "–" {
+		return true
+	}
+	_, _, ok := numberText(text)
+	return ok
 }
 
 // Skipped is a row of the table that became no line, and why.
@@ -250,7 +365,7 @@ type Skipped struct {
 // no item and has a total word in a cell, or whose item cell is one.
 func totalRow(texts []string, ln order.Line, named bool) bool {
 	if named {
-		return isTotal(ln.BuyerItem) || isTotal(ln.SupplierItem)
+		return isTotal(ln.BuyerItem) || isTotal(ln.SupplierItem) || isTotal(ln.GTIN)
 	}
 	for _, t := range texts {
 		if isTotal(t) {
@@ -332,3 +447,7 @@ func cellDate(g *grid, c cell) (order.Date, bool) {
 	}
 	return order.Date{}, false
 }
+
+// reasonHeaderAgain is the reason of a header row repeated in the table
+// (a sheet printed over several pages).
+const reasonHeaderAgain = "the header row again"

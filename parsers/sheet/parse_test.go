@@ -99,7 +99,10 @@ func TestNumbersAreDecidedPerColumn(t *testing.T) {
 		{"Swedish whole kronor", "Ordernr;P1\nArt;Antal;Pris\nA;2;12:-\nB;1;1 250:-\n", "P1 Ax2@12 Bx1@1250", ""},
 		{"leading zero is a decimal", "Ordernr;P1\nArt;Antal\nA;0,125\n", "P1 Ax0.125", ""},
 		{"ambiguous alone", "Ordernr;P1\nArt;Antal\nA;1.200\nB;3\n", "", `cell B3 (Antal): "1.200" could be 1200 or 1.2`},
-		{"not a number", "Ordernr;P1\nArt;Antal\nA;tolv\n", "", `cell B3 (Antal): "tolv" is not a number`},
+		// A quantity that is not a number is a line of quantity 0 for the
+		// desk (TestRowsWithoutQuantity), not a refused sheet.
+		{"not a number", "Ordernr;P1\nArt;Antal\nA;tolv\n", "P1 Ax0", ""},
+		{"not a number price", "Ordernr;P1\nArt;Antal;Pris\nA;2;tolv\n", "", `cell C3 (Pris): "tolv" is not a number`},
 	} {
 		res, err := parseCSV(t, []byte(tc.csv), sheet.Options{})
 		if err != nil {

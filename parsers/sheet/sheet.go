@@ -3,8 +3,11 @@
 // letterhead, logo rows and an address block; columns named in English,
 // Swedish, Norwegian, Danish, Finnish or German, or recognised by their
 // values; the order's number, dates, customer number and delivery address
-// above or beside the table; totals, subtotals and blank rows skipped; one
-// order per sheet that holds one. Every value keeps its cell
+// above or beside the table; totals, subtotals and blank rows skipped (and
+// listed in the document's warnings); rows without a quantity skipped in
+// an order form and held for the desk elsewhere (buildLines); a sheet
+// without an order number numbered after its file or its content
+// (numberWithout); one order per sheet that holds one. Every value keeps its cell
 // (order.CellSource). A layout the desk corrected for a customer (Layout)
 // is used for that customer's sheets of the same header.
 //
@@ -20,7 +23,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -114,6 +116,10 @@ type Table struct {
 	Columns []Column  `json:"columns"`
 	Layout  int64     `json:"layout_id,omitempty"` // the stored layout used, 0 for none
 	Skipped []Skipped `json:"skipped,omitempty"`
+	// Held are the order's lines of quantity 0 that wait for the desk (a
+	// row with an item but no quantity outside an order form, or one
+	// whose quantity is not a number).
+	Held []Held `json:"held,omitempty"`
 	// Order is the order read, nil when the sheet could not be read
 	// (Error says why) or has no line with a quantity.
 	Order *order.PurchaseOrder `json:"order,omitempty"`
@@ -139,7 +145,7 @@ func (p *Parser) Parse(ctx context.Context, doc parsers.Document) (parsers.Resul
 	for k, t := range counted {
 		msg := t.Error
 		if t.Order != nil {
-			if probs := t.Order.Validate(); len(probs) > 0 {
+			if probs := validate(t.Order, t.Held); len(probs) > 0 {
 				msg = strings.Join(probs, "; ")
 			}
 		}
@@ -251,8 +257,12 @@ func (p *Parser) Read(ctx context.Context, doc parsers.Document) (*Workbook, err
 		g, t := f.g, f.t
 		tb := Table{Sheet: g.name, SheetNumber: g.index, HeaderRow: t.headerRow, Header: t.header, Shape: t.shape,
 			Columns: t.columns, Layout: t.layoutID}
-		ls, skipped, used, err := buildLines(g, t, docMark)
-		tb.Skipped = skipped
+		ls, skipped, held, used, err := buildLines(g, t, docMark)
+		tb.Skipped, tb.Held = skipped, held
+		if w := skippedWarning(g.name, skipped); w != "" {
+			wb.Warnings = append(wb.Warnings, w)
+		}
+		wb.Warnings = append(wb.Warnings, heldWarnings(g.name, ls, held)...)
 		if err != nil {
 			tb.Error = err.Error()
 			wb.Tables = append(wb.Tables, tb)
@@ -269,17 +279,8 @@ func (p *Parser) Read(ctx context.Context, doc parsers.Document) (*Workbook, err
 		}
 		applyHeader(g, po, headerValues(g, t, used))
 		if po.PONumber == "" {
-			stem := strings.TrimSuffix(filepath.Base(doc.Name), filepath.Ext(doc.Name))
-			if stem == "" || stem == "." {
-				tb.Error = "no order number found (a cell such as \"Ordernr\" or \"Bestellnummer\" with the number beside or below it)"
-				wb.Tables = append(wb.Tables, tb)
-				continue
-			}
-			po.PONumber = stem
-			if len(tables) > 1 {
-				po.PONumber += " " + g.name
-			}
-			wb.Warnings = append(wb.Warnings, fmt.Sprintf("%s has no order number; the order is numbered %q after the file", where(g.name), po.PONumber))
+			w := numberWithout(po, doc, g.name, len(tables) > 1)
+			wb.Warnings = append(wb.Warnings, w)
 		}
 		tb.Order = po
 		wb.Tables = append(wb.Tables, tb)
