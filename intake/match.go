@@ -155,9 +155,20 @@ func history(ctx context.Context, tx pgx.Tx, snap *catalog.Snapshot, customer st
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, db.LockKey("ordergate.match:"+customer)); err != nil {
 		return nil, fmt.Errorf("intake: lock customer %s for matching: %w", customer, err)
 	}
-	numbers := []string{po.PONumber}
-	if on := po.Reference("ON"); on != "" && on != po.PONumber {
-		numbers = append(numbers, on)
+	// The order's PO numbers, never the empty one: an order without a PO
+	// number is no copy of other such orders, must not wait for other
+	// customers' orders without one, and must not leave them out of the
+	// credit sum. (Today such an order waits for the desk with a
+	// PARSE_ERROR that only a rejection clears, so this changes nothing
+	// visible; it keeps the empty number from meaning "every order".)
+	var numbers []string
+	for _, n := range []string{po.PONumber, po.Reference("ON")} {
+		if n != "" && !slices.Contains(numbers, n) {
+			numbers = append(numbers, n)
+		}
+	}
+	if numbers == nil {
+		numbers = []string{}
 	}
 	// This order's place in arrival order: its document's arrival, then
 	// the interchange's preparation date and time, then its position.
