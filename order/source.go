@@ -156,24 +156,35 @@ func (s *Source) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
+	src, err := j.source()
+	if err != nil {
+		return err
+	}
+	*s = src
+	return nil
+}
+
+// source is the Source j describes.
+func (j sourceJSON) source() (Source, error) {
+	var s Source
 	switch {
 	case j.Cell != "":
 		i := strings.IndexFunc(j.Cell, func(r rune) bool { return r >= '0' && r <= '9' })
 		row, err := strconv.Atoi(j.Cell[max(i, 0):])
 		if i <= 0 || err != nil {
-			return fmt.Errorf("order: source cell %q is not an A1 reference", j.Cell)
+			return s, fmt.Errorf("order: source cell %q is not an A1 reference", j.Cell)
 		}
 		col := 0
 		for _, c := range strings.ToUpper(j.Cell[:i]) {
 			col = col*26 + int(c-'A'+1)
 		}
-		*s = CellSource(int(j.Sheet), row, col)
+		s = CellSource(int(j.Sheet), row, col)
 	case j.Line > 0:
-		*s = LineSource(int(j.Line))
+		s = LineSource(int(j.Line))
 	default:
-		*s = Source{Segment: TagOf(j.Segment), Index: j.Index, Element: j.Element, Component: j.Component}
+		s = Source{Segment: TagOf(j.Segment), Index: j.Index, Element: j.Element, Component: j.Component}
 	}
-	return nil
+	return s, nil
 }
 
 // FieldSource is the source of one field.
@@ -275,6 +286,10 @@ func (s Sources) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads the object form, keeping the fields' order.
 func (s *Sources) UnmarshalJSON(b []byte) error {
+	if fast, ok := scanSources(b, (*s)[:0]); ok {
+		*s = fast
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	t, err := dec.Token()
 	if err != nil {
