@@ -346,21 +346,11 @@ const waitingJob = `state IN ('available', 'scheduled', 'retryable') AND schedul
 // retryDeliveryJobs makes the order's waiting delivery jobs available at
 // once and says how many there were.
 func (p *Pipeline) retryDeliveryJobs(ctx context.Context, tx pgx.Tx, orderID int64) (int, error) {
-	rows, err := tx.Query(ctx, `SELECT id FROM river_job WHERE kind = 'deliver_order' AND `+waitingJob+`
-		AND args @> jsonb_build_object('order_id', $1::bigint)`, orderID)
+	n, err := p.retryWaiting(ctx, tx, DeliverArgs{}.Kind(), "order_id", orderID)
 	if err != nil {
-		return 0, fmt.Errorf("intake: delivery jobs of order %d: %w", orderID, err)
+		return 0, fmt.Errorf("intake: wake delivery of order %d: %w", orderID, err)
 	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return 0, fmt.Errorf("intake: delivery jobs of order %d: %w", orderID, err)
-	}
-	for _, id := range ids {
-		if _, err := p.client.JobRetryTx(ctx, tx, id); err != nil {
-			return 0, fmt.Errorf("intake: wake delivery of order %d: %w", orderID, err)
-		}
-	}
-	return len(ids), nil
+	return n, nil
 }
 
 // lockCustomer takes a session advisory lock for the customer's deliveries

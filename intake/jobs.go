@@ -350,21 +350,30 @@ const firstLookAfterDocument = 100 * time.Millisecond
 // wakeMatchesAfter makes the match jobs waiting for doc (waitForDocument)
 // run now: doc has been read.
 func (p *Pipeline) wakeMatchesAfter(ctx context.Context, tx pgx.Tx, doc int64) error {
-	rows, err := tx.Query(ctx, `SELECT id FROM river_job WHERE kind = 'match_order' AND `+waitingJob+`
-		AND args @> jsonb_build_object('after_document', $1::bigint)`, doc)
+	if _, err := p.retryWaiting(ctx, tx, MatchArgs{}.Kind(), "after_document", doc); err != nil {
+		return fmt.Errorf("intake: wake the matches waiting for document %d: %w", doc, err)
+	}
+	return nil
+}
+
+// retryWaiting makes the jobs of kind that wait for a later time and whose
+// args hold key = id available at once, and says how many there were.
+func (p *Pipeline) retryWaiting(ctx context.Context, tx pgx.Tx, kind, key string, id int64) (int, error) {
+	rows, err := tx.Query(ctx, `SELECT id FROM river_job WHERE kind = $1 AND `+waitingJob+`
+		AND args @> jsonb_build_object($2::text, $3::bigint)`, kind, key, id)
 	if err != nil {
-		return fmt.Errorf("intake: matches waiting for document %d: %w", doc, err)
+		return 0, err
 	}
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {
-		return fmt.Errorf("intake: matches waiting for document %d: %w", doc, err)
+		return 0, err
 	}
-	for _, id := range ids {
-		if _, err := p.client.JobRetryTx(ctx, tx, id); err != nil {
-			return fmt.Errorf("intake: wake the matches waiting for document %d: %w", doc, err)
+	for _, job := range ids {
+		if _, err := p.client.JobRetryTx(ctx, tx, job); err != nil {
+			return 0, err
 		}
 	}
-	return nil
+	return len(ids), nil
 }
 
 type matchWorker struct {
