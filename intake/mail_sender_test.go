@@ -64,3 +64,50 @@ func TestVerifiedMailSenderStaysVerified(t *testing.T) {
 		t.Fatalf("order of the unverified mail: exceptions %v", got)
 	}
 }
+
+// TestMailOrderWithoutAPONumberGoesThrough: "please send 2 x COF-1" with no
+// order number, from a verified customer, reaches the ERP under a number
+// made up from its sender, day and lines; the same order sent again that
+// day is caught as its duplicate, and the same lines on another day are a
+// new order. (Without a number matching refused it with a PARSE_ERROR only
+// a rejection cleared: a fifth of the mail fixtures were such orders.)
+func TestMailOrderWithoutAPONumberGoesThrough(t *testing.T) {
+	t.Parallel()
+	data := testData()
+	data.Customers[0].Emails = []string{"anna@brasserie.example"}
+	snap, err := catalog.Build(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := ediPipeline(t, func(o *intake.Options) {
+		o.Registry = parsers.NewRegistry(edifact.New(), email.New(email.Options{Attachments: parsers.NewRegistry(edifact.New())}))
+		o.Matcher = &intake.CatalogMatcher{Snapshot: func() *catalog.Snapshot { return snap },
+			Now: func() time.Time { return time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC) }}
+	})
+	ctx := context.Background()
+	receive := func(n int, day string) int64 {
+		t.Helper()
+		raw := fmt.Sprintf("From: Anna <anna@brasserie.example>\r\nTo: orders@supplier.example\r\nSubject: order\r\n"+
+			"Message-ID: <nopo-%d@brasserie.example>\r\nDate: %s 09:00:00 +0100\r\nMIME-Version: 1.0\r\n"+
+			"Content-Type: text/plain; charset=utf-8\r\n\r\nHello,\r\n\r\nplease send\r\n2 x COF-1\r\n\r\nAnna\r\n", n, day)
+		r, err := b.p.Receive(ctx, intake.Inbound{Channel: intake.ChannelEmail, SourceRef: fmt.Sprintf("imap://x/INBOX/1/%d", n),
+			Sender:    order.Sender{Kind: order.SenderEmail, ID: "anna@brasserie.example", Verified: true},
+			MessageID: fmt.Sprintf("nopo-%d@brasserie.example", n), FileName: "mail.eml", ContentType: "message/rfc822", Data: []byte(raw)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.DocumentID
+	}
+	first := waitOrder(t, b.pool, receive(1, "Tue, 24 Nov 2026"), intake.StateDelivered)
+	if first.PO.PONumberFrom != order.PONumberGenerated || len(first.PO.PONumber) != len("NOPO-12345678") {
+		t.Fatalf("the order without a number is numbered %q (%s)", first.PO.PONumber, first.PO.PONumberFrom)
+	}
+	again := waitOrder(t, b.pool, receive(2, "Tue, 24 Nov 2026"), intake.StateReview)
+	if got := codes(again.PO.Exceptions); again.PO.PONumber != first.PO.PONumber || !slices.Contains(got, "DUPLICATE_ORDER") {
+		t.Fatalf("the same order again that day: %s %v, want %s as DUPLICATE_ORDER", again.PO.PONumber, got, first.PO.PONumber)
+	}
+	later := waitOrder(t, b.pool, receive(3, "Tue, 01 Dec 2026"), intake.StateDelivered)
+	if later.PO.PONumber == first.PO.PONumber {
+		t.Fatalf("a week later the same lines are numbered %s again", later.PO.PONumber)
+	}
+}

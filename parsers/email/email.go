@@ -298,6 +298,9 @@ func (p *Parser) Parse(ctx context.Context, doc parsers.Document) (parsers.Resul
 		if a.info.ForwardedBy != "" {
 			po.Notes = append(po.Notes, "forwarded by "+a.info.ForwardedBy)
 		}
+		if strings.TrimSpace(po.PONumber) == "" {
+			res.Warnings = append(res.Warnings, numberBodyOrder(&po))
+		}
 		res.Orders = append(res.Orders, po)
 	}
 	parts := make([]parsers.Part, 0, len(a.leaves))

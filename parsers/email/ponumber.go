@@ -1,6 +1,8 @@
 package email
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -124,4 +126,30 @@ func partType(parts []parsers.Part, index int) string {
 		}
 	}
 	return ""
+}
+
+// generatedPrefix starts a PO number made up for an order that states
+// none, as the sheet parser's (sheet.GeneratedPrefix).
+const generatedPrefix = "NOPO-"
+
+// numberBodyOrder numbers an order written in a mail's text that states no
+// order number ("please send 10 x ABC-123"), the way small customers order,
+// and returns the mail's warning. Without a number the order could only be
+// rejected: matching refuses an order without one, the ERPs look orders up
+// by it, and an empty number would be every such order's duplicate. The
+// number is NOPO- and eight hex digits of the SHA-256 of the sender, the
+// mail's day and the lines (item, quantity, unit): the same order sent
+// again that day (a resend, a "did you get it?" with the order quoted
+// anew) gets the same number and waits for the desk as a DUPLICATE_ORDER;
+// the same standing order next week gets another. PONumberFrom marks it
+// generated; the desk can still set the customer's own number.
+func numberBodyOrder(po *order.PurchaseOrder) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s", po.Sender.Kind, strings.ToLower(po.Sender.ID), po.OrderDate)
+	for _, l := range po.Lines {
+		fmt.Fprintf(h, "\x00%s|%s|%s|%s|%s|%s", l.BuyerItem, l.SupplierItem, l.GTIN, l.Description, l.Quantity, l.Unit)
+	}
+	po.PONumber = generatedPrefix + strings.ToUpper(hex.EncodeToString(h.Sum(nil))[:8])
+	po.PONumberFrom = order.PONumberGenerated
+	return fmt.Sprintf("the mail states no order number; the order is numbered %s after its sender, day and lines (the same order sent again that day gets the same number)", po.PONumber)
 }
