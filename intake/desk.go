@@ -42,6 +42,7 @@ const (
 	ActReject      = "reject"
 	ActRetry       = "retry_delivery"
 	ActRematch     = "rematch"
+	ActPONumber    = "set_po_number"
 )
 
 // Actor is who does a desk action: a desk user, or an API client (by its

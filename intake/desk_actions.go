@@ -25,6 +25,42 @@ func (p *Pipeline) ChooseCustomer(ctx context.Context, a Actor, id int64, custom
 	})
 }
 
+// MaxPONumber is the longest PO number the desk may set: EDIFACT's
+// document number (BGM 1004, an..35), which the ERPs also hold.
+const MaxPONumber = 35
+
+// SetPONumber is the desk giving an order in review the customer's own PO
+// number (told on the phone, or in a mail of its own): an order that states
+// none waits with a PARSE_ERROR, and one its parser numbered itself (NOPO-,
+// after a file's name) may take the customer's real number. The order is
+// matched again: the number may make it a duplicate of an earlier order.
+func (p *Pipeline) SetPONumber(ctx context.Context, a Actor, id int64, number string) (Order, error) {
+	number = strings.TrimSpace(number)
+	switch {
+	case number == "":
+		return Order{}, invalidf("say the order's PO number")
+	case len([]rune(number)) > MaxPONumber:
+		return Order{}, invalidf("a PO number has at most %d characters", MaxPONumber)
+	case strings.ContainsFunc(number, func(r rune) bool { return r < ' ' || r == 0x7f }):
+		return Order{}, invalidf("a PO number is one line of text")
+	}
+	return p.desk(ctx, a, id, ActPONumber, 0, true, func(tx pgx.Tx, o *Order, e *deskEntry) error {
+		var placeholder bool
+		if err := tx.QueryRow(ctx, `SELECT placeholder FROM orders WHERE id = $1`, o.ID).Scan(&placeholder); err != nil {
+			return err
+		}
+		if placeholder {
+			return conflictf("order %d stands for a message that could not be read; the sender must send it again (or the document be replayed once it reads)", o.ID)
+		}
+		e.More = map[string]any{"po_number": number, "was": o.PO.PONumber}
+		o.PO.PONumber, o.PO.PONumberFrom = number, ""
+		if _, err := tx.Exec(ctx, `UPDATE orders SET po_number = $2 WHERE id = $1`, o.ID, number); err != nil {
+			return err
+		}
+		return p.rematchNow(ctx, tx, o)
+	})
+}
+
 // LineMapping is the desk saying which of our items a line means.
 type LineMapping struct {
 	SKU  string

@@ -167,6 +167,7 @@ const (
 	ChangeConfirmed      = "warnings confirmed to approve"
 	ChangeRejected       = "order rejected"
 	ChangeHeld           = "order held"
+	ChangePONumber       = "PO number set"
 )
 
 // deskChangesSQL names the changes of one history entry e (NULL for none;
@@ -189,14 +190,15 @@ const deskChangesSQL = `(VALUES
 		AND (e.detail->'more' ? 'confirmed' OR (e.detail->'more' IS NULL AND coalesce(e.detail->>'reason', '') <> ''))
 		THEN 'confirmed' END),
 	(CASE WHEN e.kind = 'reject' THEN 'rejected' END),
-	(CASE WHEN e.kind = 'hold' THEN 'held' END)
+	(CASE WHEN e.kind = 'hold' THEN 'held' END),
+	(CASE WHEN e.kind = 'set_po_number' THEN 'po' END)
 ) AS c(what)`
 
 // changeNames names deskChangesSQL's changes.
 var changeNames = map[string]string{
 	"mapped": ChangeItemMapped, "learned": ChangeItemLearned, "quantity": ChangeQuantity, "unit": ChangeUnit,
 	"deleted": ChangeLineDeleted, "price": ChangePriceAccepted, "customer": ChangeCustomerChosen,
-	"confirmed": ChangeConfirmed, "rejected": ChangeRejected, "held": ChangeHeld,
+	"confirmed": ChangeConfirmed, "rejected": ChangeRejected, "held": ChangeHeld, "po": ChangePONumber,
 }
 
 // DeskActions counts what the desk changed since t (the Change names),

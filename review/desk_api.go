@@ -106,6 +106,17 @@ func (s *Server) chooseCustomer(c *gin.Context) {
 	})
 }
 
+// setPONumber: {"po_number": "4500012345"} gives the order the customer's
+// own PO number.
+func (s *Server) setPONumber(c *gin.Context) {
+	var body struct {
+		PONumber string `json:"po_number"`
+	}
+	s.deskAction(c, http.StatusOK, &body, `{"po_number": "the customer's PO number"}`, func(ctx context.Context, a intake.Actor, id int64) (intake.Order, error) {
+		return s.Pipeline.SetPONumber(ctx, a, id, body.PONumber)
+	})
+}
+
 // lineAction runs a desk action on a line.
 func (s *Server) lineAction(c *gin.Context, body any, shape string, act func(ctx context.Context, a intake.Actor, id int64, line int) (intake.Order, error)) {
 	line, ok := lineParam(c)

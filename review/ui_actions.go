@@ -144,6 +144,12 @@ func (s *Server) uiCustomer(c *gin.Context) {
 	})
 }
 
+func (s *Server) uiPONumber(c *gin.Context) {
+	s.uiAction(c, "PO number set", false, func(ctx context.Context, a intake.Actor, id int64) (intake.Order, error) {
+		return s.Pipeline.SetPONumber(ctx, a, id, c.PostForm("po_number"))
+	})
+}
+
 func (s *Server) uiRematch(c *gin.Context) {
 	s.uiAction(c, "Matched again", false, func(ctx context.Context, a intake.Actor, id int64) (intake.Order, error) {
 		return s.Pipeline.Rematch(ctx, a, id, 0)

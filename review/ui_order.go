@@ -460,6 +460,9 @@ func describeEvent(e intake.Event) string {
 		return "sent to the ERP again"
 	case intake.ActRematch:
 		return "matched again"
+	case intake.ActPONumber:
+		n, _ := d.More["po_number"].(string)
+		return "set the PO number to " + n + " → " + codes(d.After.Exceptions)
 	}
 	return e.Kind
 }
