@@ -15,6 +15,23 @@ import (
 	"github.com/ordergate/ordergate/parsers/email"
 )
 
+// mailPipeline is the pipeline of the EDIFACT tests reading mail too, with
+// customer 10001 known by the address anna@brasserie.example.
+func mailPipeline(t *testing.T) ediBundle {
+	t.Helper()
+	data := testData()
+	data.Customers[0].Emails = []string{"anna@brasserie.example"}
+	snap, err := catalog.Build(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ediPipeline(t, func(o *intake.Options) {
+		o.Registry = parsers.NewRegistry(edifact.New(), email.New(email.Options{Attachments: parsers.NewRegistry(edifact.New())}))
+		o.Matcher = &intake.CatalogMatcher{Snapshot: func() *catalog.Snapshot { return snap },
+			Now: func() time.Time { return time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC) }}
+	})
+}
+
 // TestVerifiedMailSenderStaysVerified: the mailbox verifies a mail's
 // sender (DKIM or our MX's Authentication-Results) before it stores the
 // mail; the order in the mail's text, read later by the parse job from the
@@ -24,17 +41,7 @@ import (
 // every order in a mail's text was UNVERIFIED_SENDER.)
 func TestVerifiedMailSenderStaysVerified(t *testing.T) {
 	t.Parallel()
-	data := testData()
-	data.Customers[0].Emails = []string{"anna@brasserie.example"}
-	snap, err := catalog.Build(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := ediPipeline(t, func(o *intake.Options) {
-		o.Registry = parsers.NewRegistry(edifact.New(), email.New(email.Options{Attachments: parsers.NewRegistry(edifact.New())}))
-		o.Matcher = &intake.CatalogMatcher{Snapshot: func() *catalog.Snapshot { return snap },
-			Now: func() time.Time { return time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC) }}
-	})
+	b := mailPipeline(t)
 	ctx := context.Background()
 	receive := func(n int, verified bool) int64 {
 		t.Helper()
@@ -73,17 +80,7 @@ func TestVerifiedMailSenderStaysVerified(t *testing.T) {
 // a rejection cleared: a fifth of the mail fixtures were such orders.)
 func TestMailOrderWithoutAPONumberGoesThrough(t *testing.T) {
 	t.Parallel()
-	data := testData()
-	data.Customers[0].Emails = []string{"anna@brasserie.example"}
-	snap, err := catalog.Build(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := ediPipeline(t, func(o *intake.Options) {
-		o.Registry = parsers.NewRegistry(edifact.New(), email.New(email.Options{Attachments: parsers.NewRegistry(edifact.New())}))
-		o.Matcher = &intake.CatalogMatcher{Snapshot: func() *catalog.Snapshot { return snap },
-			Now: func() time.Time { return time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC) }}
-	})
+	b := mailPipeline(t)
 	ctx := context.Background()
 	receive := func(n int, day string) int64 {
 		t.Helper()
