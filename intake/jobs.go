@@ -282,23 +282,10 @@ func (p *Pipeline) decideNow(ctx context.Context, tx pgx.Tx, docID int64, index 
 	}
 	o := Order{ID: id, DocumentID: docID, MessageIndex: index, State: StateReceived, PO: *po}
 	o.loaded.state = StateReceived
-	err = func() error {
-		if err := p.opts.Matcher.Match(ctx, sp, id, &o.PO); err != nil {
-			return err
-		}
-		to, next, err := p.route(ctx, sp, &o)
-		if err != nil {
-			return err
-		}
-		o.State = to
-		if err := saveOrder(ctx, sp, &o); err != nil {
-			return err
-		}
-		if next != nil {
-			_, err = p.client.InsertTx(ctx, sp, next, nil)
-		}
-		return err
-	}()
+	to, next, err := p.matchAndDecide(ctx, sp, &o)
+	if err == nil {
+		err = p.moveOn(ctx, sp, &o, to, next)
+	}
 	if err == nil {
 		err = sp.Commit(ctx)
 	}
@@ -396,16 +383,7 @@ func (w *matchWorker) Work(ctx context.Context, job *river.Job[MatchArgs]) error
 		}
 	}
 	err := advance(ctx, w.p, job, job.Args.OrderID, StateReceived, func(tx pgx.Tx, o *Order) (string, river.JobArgs, error) {
-		if w.p.opts.Matcher == nil {
-			o.PO.Status = StateReview
-			o.ReviewReason = ReasonNoMatcher
-		} else if err := w.p.opts.Matcher.Match(ctx, tx, o.ID, &o.PO); err != nil {
-			return "", nil, err
-		}
-		if o.PO.Function != order.FunctionOriginal {
-			return StateMatched, RouteArgs{OrderID: o.ID}, nil
-		}
-		return w.p.route(ctx, tx, o)
+		return w.p.matchAndDecide(ctx, tx, o)
 	})
 	var wait *WaitError
 	if errors.As(err, &wait) {
@@ -426,6 +404,22 @@ func (w *matchWorker) Work(ctx context.Context, job *river.Job[MatchArgs]) error
 		return river.JobSnooze(wait.For)
 	}
 	return err
+}
+
+// matchAndDecide is the match job's step (and decideNow's): match the
+// order and decide an original in the same transaction (route); a change,
+// replacement or cancellation goes on to a route job of its own.
+func (p *Pipeline) matchAndDecide(ctx context.Context, tx pgx.Tx, o *Order) (string, river.JobArgs, error) {
+	if p.opts.Matcher == nil {
+		o.PO.Status = StateReview
+		o.ReviewReason = ReasonNoMatcher
+	} else if err := p.opts.Matcher.Match(ctx, tx, o.ID, &o.PO); err != nil {
+		return "", nil, err
+	}
+	if o.PO.Function != order.FunctionOriginal {
+		return StateMatched, RouteArgs{OrderID: o.ID}, nil
+	}
+	return p.route(ctx, tx, o)
 }
 
 // WaitError is returned by a Matcher that cannot decide the order yet (an
@@ -506,17 +500,26 @@ func advance[A river.JobArgs](ctx context.Context, p *Pipeline, job *river.Job[A
 			if err != nil {
 				return err
 			}
-			o.State = to
-			if err := saveOrder(ctx, tx, &o); err != nil {
+			if err := p.moveOn(ctx, tx, &o, to, next); err != nil {
 				return err
-			}
-			if next != nil {
-				if _, err := p.client.InsertTx(ctx, tx, next, nil); err != nil {
-					return err
-				}
 			}
 		}
 		_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
 		return err
 	})
+}
+
+// moveOn ends a stage: the order saved in its new state, and the next
+// stage's job, if any, enqueued in the same transaction.
+func (p *Pipeline) moveOn(ctx context.Context, tx pgx.Tx, o *Order, to string, next river.JobArgs) error {
+	o.State = to
+	if err := saveOrder(ctx, tx, o); err != nil {
+		return err
+	}
+	if next != nil {
+		if _, err := p.client.InsertTx(ctx, tx, next, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
