@@ -160,10 +160,10 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	err = pool.QueryRow(ctx, `WITH u AS (
 			UPDATE orders SET state = 'delivering', delivery_attempts = delivery_attempts + 1,
 				delivery_started_at = now(), updated_at = now()
-			WHERE id = $1 AND state IN ('approved', 'delivering') RETURNING id, delivery_attempts, approved_attempts, data),
+			WHERE id = $1 AND state IN ('approved', 'delivering') RETURNING id, document_id, delivery_attempts, approved_attempts, data),
 		e AS (INSERT INTO order_events (order_id, actor, kind, detail)
 			SELECT id, $2, $3, jsonb_build_object('attempt', delivery_attempts) FROM u)
-		SELECT delivery_attempts, approved_attempts, data FROM u`, o.ID, PipelineActor, EventAttempt).Scan(&attempts, &budgetFrom, &current)
+		SELECT document_id, delivery_attempts, approved_attempts, data FROM u`, o.ID, PipelineActor, EventAttempt).Scan(&o.DocumentID, &attempts, &budgetFrom, &current)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil
 	}
@@ -180,14 +180,14 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		}
 		if found {
 			w.p.log.Info("order found in the ERP after an unclear attempt; not posting again", "order", o.ID, "erp_order", rc.Number)
-			return w.delivered(ctx, job, o.ID, rc)
+			return w.delivered(ctx, job, o, rc)
 		}
 	}
 	rc, err := w.p.opts.ERP.Deliver(ctx, d)
 	if err != nil {
 		return w.failed(ctx, try, err)
 	}
-	return w.delivered(ctx, job, o.ID, rc)
+	return w.delivered(ctx, job, o, rc)
 }
 
 // attempt is one delivery attempt: the n-th since the order was last
@@ -223,17 +223,20 @@ func (w *deliverWorker) waitBehind(ctx context.Context, first int64) time.Durati
 // next delivery. Only the order's columns change: its document is what was
 // delivered, so it is neither read nor written again (a 20-line order is
 // about 10 KB of JSON; decoding and rewriting it was a sixth of the
-// gateway's CPU under load). The order counts against credit and stock both
-// delivering and delivered, so its reservations stay as they are.
-func (w *deliverWorker) delivered(ctx context.Context, job *river.Job[DeliverArgs], id int64, rc erp.Receipt) error {
+// gateway's CPU under load); what the answers need of it (its document,
+// format, customer) is what the attempt read. The order counts against
+// credit and stock both delivering and delivered, so its reservations stay
+// as they are.
+func (w *deliverWorker) delivered(ctx context.Context, job *river.Job[DeliverArgs], o Order, rc erp.Receipt) error {
+	id := o.ID
 	return pgx.BeginFunc(ctx, w.p.opts.Pool, func(tx pgx.Tx) error {
-		o := Order{ID: id, State: StateDelivered, ERPOrderID: rc.ID, ERPOrderNo: cmp.Or(rc.Number, rc.ID)}
+		o.State, o.ERPOrderID, o.ERPOrderNo = StateDelivered, rc.ID, cmp.Or(rc.Number, rc.ID)
 		var codes []string
 		err := tx.QueryRow(ctx, `UPDATE orders SET state = 'delivered', erp_order_id = $2, erp_order_no = $3,
 				delivered_at = now(), delivery_error = '', updated_at = now()
 			WHERE id = $1 AND state = 'delivering'
-			RETURNING document_id, customer_number, coalesce(data->>'format', ''), review_reason, exception_codes`,
-			id, o.ERPOrderID, o.ERPOrderNo).Scan(&o.DocumentID, &o.PO.CustomerNumber, &o.PO.Format, &o.ReviewReason, &codes)
+			RETURNING review_reason, exception_codes`,
+			id, o.ERPOrderID, o.ERPOrderNo).Scan(&o.ReviewReason, &codes)
 		if errors.Is(err, pgx.ErrNoRows) {
 			// Not delivering any more: an earlier attempt of this job
 			// committed its answer.
