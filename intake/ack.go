@@ -158,16 +158,7 @@ func (w *ackWorker) Work(ctx context.Context, job *river.Job[AckArgs]) error {
 
 // now is the time acknowledgements are dated with, in the supplier's zone.
 func (w *ackWorker) now() time.Time {
-	o := w.p.opts.Acks
-	now := time.Now
-	if o.Now != nil {
-		now = o.Now
-	}
-	loc := o.Location
-	if loc == nil {
-		loc = time.Local
-	}
-	return now().In(loc)
+	return zonedNow(w.p.opts.Acks.Now, w.p.opts.Acks.Location)
 }
 
 // orderInterchange returns the envelope of the interchange an order came

@@ -108,16 +108,8 @@ func (m *CatalogMatcher) Match(ctx context.Context, tx pgx.Tx, orderID int64, po
 // today is the matching options as of now: Today in the supplier's zone,
 // no order and no history yet.
 func (m *CatalogMatcher) today() matching.Options {
-	now := time.Now
-	if m.Now != nil {
-		now = m.Now
-	}
-	loc := m.Location
-	if loc == nil {
-		loc = time.Local
-	}
 	opts := m.Options
-	opts.Today = order.DateOf(now().In(loc))
+	opts.Today = order.DateOf(zonedNow(m.Now, m.Location))
 	opts.History, opts.OrderID = nil, ""
 	return opts
 }
@@ -219,4 +211,16 @@ func history(ctx context.Context, tx pgx.Tx, snap *catalog.Snapshot, customer st
 		return nil, err
 	}
 	return out, nil
+}
+
+// zonedNow is now (time.Now when nil) in loc (time.Local when nil): the
+// supplier's day for matching, the supplier's time on acknowledgements.
+func zonedNow(now func() time.Time, loc *time.Location) time.Time {
+	if now == nil {
+		now = time.Now
+	}
+	if loc == nil {
+		loc = time.Local
+	}
+	return now().In(loc)
 }
